@@ -1,0 +1,14 @@
+/**
+ * User names become directory names under the data root (`<root>/<user>/...`) and path segments of
+ * URLs, so only a conservative set is accepted: no '/', no leading dot (keeps `.trash` and other
+ * hidden entries unreachable), no '..', at most 64 characters.
+ */
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
+
+export function isValidUserName(name: string): boolean {
+  return USER_NAME.test(name) && !name.includes('..');
+}
+
+/** Human-readable statement of the rule, for error messages. */
+export const USER_NAME_RULE =
+  'a user name is 1-64 characters from A-Z a-z 0-9 . _ @ + -, starts with a letter or digit and contains no ".."';

@@ -39,7 +39,7 @@ interface Echo {
 }
 
 async function echo(res: Response): Promise<Echo> {
-  return (await echo(res)) as Echo;
+  return (await res.json()) as Echo;
 }
 
 function basic(user: string, password: string): string {

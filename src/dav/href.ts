@@ -1,0 +1,51 @@
+import { DavError } from './errors.js';
+
+/** Percent-encode one path segment the way Apple clients do (`@` becomes `%40`). */
+export function encodeSegment(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export function hrefOf(segments: readonly string[], collection: boolean): string {
+  if (segments.length === 0) return '/';
+  return '/' + segments.map(encodeSegment).join('/') + (collection ? '/' : '');
+}
+
+/**
+ * Split a request path (or the path of an absolute URL) into decoded segments. Dot segments,
+ * NUL and path separators inside a segment are refused: segments become file and directory names.
+ */
+export function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
+  const raw = path.split('?')[0]!.split('#')[0]!;
+  const parts = raw.split('/').filter((p) => p !== '');
+  const segments: string[] = [];
+  for (const p of parts) {
+    let s: string;
+    try {
+      s = decodeURIComponent(p);
+    } catch {
+      throw new DavError(400, `Bad percent-encoding in URL segment "${p}"`);
+    }
+    if (s === '.' || s === '..' || s.includes('/') || s.includes('\\') || s.includes('\0')) {
+      throw new DavError(400, `URL segment "${p}" is not allowed`);
+    }
+    segments.push(s);
+  }
+  return { segments, trailingSlash: raw.endsWith('/') || segments.length === 0 };
+}
+
+/** Path segments of an href or absolute URL given in a Destination header or a multiget body. */
+export function segmentsOfHref(href: string, origin: string): { segments: string[]; trailingSlash: boolean } {
+  let path = href.trim();
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    let u: URL;
+    try {
+      u = new URL(path);
+    } catch {
+      throw new DavError(400, `Bad URL "${href}"`);
+    }
+    const o = new URL(origin);
+    if (u.host !== o.host) throw new DavError(502, `URL "${href}" is on another server`);
+    path = u.pathname;
+  }
+  return splitPath(path);
+}

@@ -1,0 +1,155 @@
+import { DavError } from './errors.js';
+import { hrefOf } from './href.js';
+import { fromStoredValue, type StoredValue } from './meta.js';
+import { multistatus, writePropResponse, type PropResult } from './multistatus.js';
+import { CORE_PROPERTIES, PRINCIPAL_PROPERTIES } from './properties.js';
+import { childrenOf, openCollection, readMeta } from './resolve.js';
+import type { DavEnv, DavRequest, DavResponse, LiveProperty, Resource } from './types.js';
+import { elements, type XmlElement } from './xml/element.js';
+import { dav, type Clark } from './xml/names.js';
+import { parseOptionalXml } from './xml/parse.js';
+
+export type PropRequest =
+  | { mode: 'prop'; props: XmlElement[] }
+  | { mode: 'allprop'; include: XmlElement[] }
+  | { mode: 'propname' };
+
+/** Read a `<D:propfind>` body (RFC 4918 §14.20); no body means allprop. */
+export function parsePropfind(body: XmlElement | undefined): PropRequest {
+  if (!body) return { mode: 'allprop', include: [] };
+  if (body.name !== dav('propfind')) throw new DavError(400, 'PROPFIND body must be a DAV:propfind element');
+  const kids = elements(body);
+  const prop = kids.find((k) => k.name === dav('prop'));
+  if (prop) return { mode: 'prop', props: elements(prop) };
+  if (kids.some((k) => k.name === dav('propname'))) return { mode: 'propname' };
+  if (kids.some((k) => k.name === dav('allprop'))) {
+    const inc = kids.find((k) => k.name === dav('include'));
+    return { mode: 'allprop', include: inc ? elements(inc) : [] };
+  }
+  throw new DavError(400, 'PROPFIND body needs prop, allprop or propname');
+}
+
+/** Live properties that apply to a resource, most specific first. */
+export function liveProperties(env: DavEnv, r: Resource): LiveProperty[] {
+  const out: LiveProperty[] = [];
+  if (r.kind === 'collection') out.push(...r.coll.type.collectionProperties);
+  if (r.kind === 'file') out.push(...r.coll.type.memberProperties);
+  if (r.kind === 'principal') out.push(...env.registry.principalProperties, ...PRINCIPAL_PROPERTIES);
+  out.push(...CORE_PROPERTIES, ...env.registry.properties);
+  return out;
+}
+
+/** Dead properties of a resource: the collection's own, or its file's entry in the folder metadata. */
+export async function deadProperties(r: Resource): Promise<Record<Clark, StoredValue>> {
+  if (r.kind === 'collection') return r.meta.properties;
+  if (r.kind === 'file') {
+    const i = r.path.lastIndexOf('/');
+    const dir = i < 0 ? '' : r.path.slice(0, i);
+    const meta = dir === '' ? r.coll.meta : await readMeta(r.coll, r.coll.snapshot, dir);
+    return meta.members[r.path.slice(i + 1)] ?? {};
+  }
+  return {};
+}
+
+async function getLive(env: DavEnv, r: Resource, p: LiveProperty, request?: XmlElement): Promise<PropResult | null> {
+  try {
+    const value = await p.get({ env, resource: r, ...(request ? { request } : {}) });
+    return value === undefined ? null : { name: p.name, status: 200, value };
+  } catch (err) {
+    if (err instanceof DavError) return { name: p.name, status: err.status, error: err };
+    throw err;
+  }
+}
+
+/** The propstat results for one resource. */
+export async function propertiesOf(env: DavEnv, r: Resource, req: PropRequest): Promise<PropResult[]> {
+  const lives = liveProperties(env, r);
+  const dead = await deadProperties(r);
+  const results: PropResult[] = [];
+  if (req.mode === 'propname') {
+    const seen = new Set<Clark>();
+    for (const p of lives) {
+      if (seen.has(p.name)) continue;
+      seen.add(p.name);
+      if ((await getLive(env, r, p)) !== null) results.push({ name: p.name, status: 200 });
+    }
+    for (const n of Object.keys(dead)) if (!seen.has(n)) results.push({ name: n, status: 200 });
+    return results;
+  }
+  const wanted: Array<{ name: Clark; request?: XmlElement }> = [];
+  if (req.mode === 'prop') for (const e of req.props) wanted.push({ name: e.name, request: e });
+  else {
+    const seen = new Set<Clark>();
+    for (const p of lives) if (p.allprop && !seen.has(p.name)) { seen.add(p.name); wanted.push({ name: p.name }); }
+    for (const n of Object.keys(dead)) if (!seen.has(n)) { seen.add(n); wanted.push({ name: n }); }
+    for (const e of req.include) if (!seen.has(e.name)) { seen.add(e.name); wanted.push({ name: e.name, request: e }); }
+  }
+  for (const w of wanted) {
+    const p = lives.find((l) => l.name === w.name);
+    const got = p ? await getLive(env, r, p, w.request) : null;
+    if (got) results.push(got);
+    else if (dead[w.name] !== undefined) results.push({ name: w.name, status: 200, value: fromStoredValue(w.name, dead[w.name]!) });
+    else if (req.mode === 'prop') results.push({ name: w.name, status: 404 });
+  }
+  return results;
+}
+
+/** Resources directly below `r`, for Depth: 1. */
+export async function childrenResources(env: DavEnv, r: Resource): Promise<Resource[]> {
+  const { store, registry } = env;
+  switch (r.kind) {
+    case 'root':
+      return [{ kind: 'principal', href: hrefOf([env.user], true), user: env.user }];
+    case 'principal': {
+      const out: Resource[] = registry.homes.map((home) => ({ kind: 'home' as const, href: hrefOf([r.user, home.segment], true), user: r.user, home }));
+      for (const name of await store.list(r.user)) {
+        if (registry.homes.some((h) => h.segment === name)) continue;
+        const coll = await openCollection(store, registry, r.user, `${r.user}/${name}`, null);
+        if (coll) out.push({ kind: 'collection', href: coll.href, user: r.user, coll, dir: '', meta: coll.meta });
+      }
+      return out;
+    }
+    case 'home': {
+      const out: Resource[] = [];
+      for (const name of await store.list(`${r.user}/${r.home.segment}`)) {
+        const coll = await openCollection(store, registry, r.user, `${r.user}/${r.home.segment}/${name}`, r.home);
+        if (coll) out.push({ kind: 'collection', href: coll.href, user: r.user, coll, dir: '', meta: coll.meta });
+      }
+      return out;
+    }
+    case 'collection': {
+      const { files, folders } = childrenOf(r.coll, r.dir);
+      const base = r.coll.rel.split('/');
+      const out: Resource[] = [];
+      for (const d of folders) {
+        out.push({ kind: 'collection', href: hrefOf([...base, ...d.split('/')], true), user: r.user, coll: r.coll, dir: d, meta: await readMeta(r.coll, r.coll.snapshot, d) });
+      }
+      for (const [p, blob] of files) out.push({ kind: 'file', href: hrefOf([...base, ...p.split('/')], false), user: r.user, coll: r.coll, path: p, blob });
+      return out;
+    }
+    default:
+      return [];
+  }
+}
+
+export function parseDepth(value: string | undefined, dflt: '0' | '1' | 'infinity'): '0' | '1' | 'infinity' {
+  if (value === undefined) return dflt;
+  const v = value.trim().toLowerCase();
+  if (v === '0' || v === '1' || v === 'infinity') return v;
+  throw new DavError(400, `Bad Depth header "${value}"`);
+}
+
+export async function propfind(env: DavEnv, req: DavRequest, resource: Resource): Promise<DavResponse> {
+  if (resource.kind === 'missing') throw new DavError(404, 'Not Found');
+  const depth = parseDepth(req.headers['depth'], 'infinity');
+  if (depth === 'infinity') {
+    throw new DavError(403, 'PROPFIND with Depth: infinity is not supported; use Depth 0 or 1', { condition: dav('propfind-finite-depth') });
+  }
+  const request = parsePropfind(parseOptionalXml(req.body));
+  const targets: Resource[] = [resource];
+  if (depth === '1') targets.push(...(await childrenResources(env, resource)));
+  return multistatus(async (w) => {
+    for (const t of targets) writePropResponse(w, t.href, await propertiesOf(env, t, request));
+  });
+}
+

@@ -1,0 +1,112 @@
+import type { ObjectId, Snapshot, Store } from '../store/types.js';
+import { DavError } from './errors.js';
+import { hrefOf } from './href.js';
+import { META_FILE, parseMeta, type Meta } from './meta.js';
+import type { CollectionType, CollectionView, HomeType, Registry, Resource } from './types.js';
+import { dav } from './xml/names.js';
+
+/** Parsed metadata by blob id: content-addressed, so never stale. */
+const metaCache = new Map<ObjectId, Meta>();
+const META_CACHE_MAX = 4096;
+
+export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Snapshot, dir: string): Promise<Meta> {
+  const blob = snapshot.files.get(dir === '' ? META_FILE : `${dir}/${META_FILE}`);
+  if (!blob) return parseMeta(undefined);
+  const hit = metaCache.get(blob);
+  if (hit) return structuredClone(hit);
+  const meta = parseMeta(await coll.repo.readBlob(blob));
+  if (metaCache.size >= META_CACHE_MAX) metaCache.delete(metaCache.keys().next().value as ObjectId);
+  metaCache.set(blob, meta);
+  return structuredClone(meta);
+}
+
+export function isMetaPath(path: string): boolean {
+  return path === META_FILE || path.endsWith(`/${META_FILE}`);
+}
+
+/** Collection type of a repository: its metadata says, else the home it lives in, else a plain folder. */
+export function typeOf(registry: Registry, meta: Meta, home: HomeType | null): CollectionType {
+  const id = meta.type ?? home?.collectionType ?? 'plain';
+  return registry.types.get(id) ?? registry.types.get('plain')!;
+}
+
+export function homeFor(registry: Registry, segment: string | undefined): HomeType | null {
+  return registry.homes.find((h) => h.segment === segment) ?? null;
+}
+
+/** Open a repository as a collection view at its current HEAD; null when there is none. */
+export async function openCollection(store: Store, registry: Registry, owner: string, rel: string, home: HomeType | null): Promise<CollectionView | null> {
+  const repo = await store.open(rel);
+  if (!repo) return null;
+  const snapshot = await repo.head();
+  const meta = await readMeta({ repo }, snapshot, '');
+  return { rel, repo, snapshot, meta, type: typeOf(registry, meta, home), href: hrefOf(rel.split('/'), true), owner };
+}
+
+export function needPrivileges(href: string): DavError {
+  return new DavError(403, `Access to ${href} is not allowed for this user`, { condition: dav('need-privileges') });
+}
+
+/**
+ * Map a URL to what it names. The URL space (DESIGN.md): `/`, `/<user>/`, `/<user>/<home>/`,
+ * `/<user>/<home>/<collection>/...`, and `/<user>/<folder>/...` for plain repositories.
+ * Users see only their own tree: anything under another user is refused here, once, for every method.
+ */
+export async function resolve(store: Store, registry: Registry, user: string, segments: string[], trailingSlash: boolean): Promise<Resource> {
+  if (segments.length === 0) return { kind: 'root', href: '/' };
+  const owner = segments[0]!;
+  if (owner !== user) throw needPrivileges(hrefOf(segments, trailingSlash));
+  if (segments.length === 1) return { kind: 'principal', href: hrefOf(segments, true), user };
+
+  const home = homeFor(registry, segments[1]);
+  if (home && segments.length === 2) return { kind: 'home', href: hrefOf(segments, true), user, home };
+  const repoDepth = home ? 3 : 2;
+  const repoSegments = segments.slice(0, repoDepth);
+  const rel = repoSegments.join('/');
+  const rest = segments.slice(repoDepth);
+  const href = hrefOf(segments, trailingSlash);
+
+  const coll = await openCollection(store, registry, owner, rel, home);
+  if (!coll) {
+    if (rest.length === 0) return { kind: 'missing', href: hrefOf(segments, true), user, target: { type: 'repository', rel, home } };
+    return { kind: 'missing', href, user, target: { type: 'none' } };
+  }
+  if (rest.length === 0) return { kind: 'collection', href: coll.href, user, coll, dir: '', meta: coll.meta };
+
+  const path = rest.join('/');
+  if (rest.some((s) => s === META_FILE) || rest.some((s) => s === '.git')) {
+    // The metadata file is the server's: it is reached through properties, not as a resource.
+    return { kind: 'missing', href, user, target: { type: 'none' } };
+  }
+  const snap = coll.snapshot;
+  if (coll.type.allowsFolders && snap.dirs.has(path)) {
+    return { kind: 'collection', href: hrefOf(segments, true), user, coll, dir: path, meta: await readMeta(coll, snap, path) };
+  }
+  const blob = snap.files.get(path);
+  if (blob && (coll.type.allowsFolders || rest.length === 1)) return { kind: 'file', href: hrefOf(segments, false), user, coll, path, blob };
+  const parent = rest.slice(0, -1).join('/');
+  const parentExists = parent === '' || (coll.type.allowsFolders && snap.dirs.has(parent));
+  return { kind: 'missing', href, user, target: { type: 'member', coll, path, parentExists, isCollectionUrl: trailingSlash } };
+}
+
+/** Members (files and folders) directly inside a collection directory, for Depth: 1. */
+export function childrenOf(coll: CollectionView, dir: string): { files: Array<[string, ObjectId]>; folders: string[] } {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const files: Array<[string, ObjectId]> = [];
+  const folders: string[] = [];
+  for (const [p, blob] of coll.snapshot.files) {
+    if (!p.startsWith(prefix)) continue;
+    const name = p.slice(prefix.length);
+    if (name.includes('/') || name === META_FILE) continue;
+    if (!coll.type.allowsFolders && name.startsWith('.')) continue;
+    files.push([p, blob]);
+  }
+  if (coll.type.allowsFolders) {
+    for (const d of coll.snapshot.dirs) {
+      if (!d.startsWith(prefix)) continue;
+      const name = d.slice(prefix.length);
+      if (name !== '' && !name.includes('/')) folders.push(d);
+    }
+  }
+  return { files, folders };
+}

@@ -1,0 +1,139 @@
+import type { XmlElement } from './element.js';
+import { NS, PREFERRED_PREFIX, splitClark, type Clark } from './names.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
+
+/** The one escaping function for text and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"\r]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** Namespaces declared once on the root element of every response. */
+const ROOT_NAMESPACES: ReadonlyArray<string> = [NS.DAV, NS.CALDAV, NS.CARDDAV, NS.CS, NS.APPLE];
+
+/**
+ * A streaming XML writer: output goes to `sink` in chunks as it is produced, never as a DOM.
+ * The well-known namespaces are declared once on the root; any other namespace (dead
+ * properties) is declared on the element where it first appears and is in scope below it.
+ */
+export class XmlWriter {
+  private buf = '';
+  private readonly stack: Array<{ tag: string; declared: Map<string, string> | null; empty: boolean }> = [];
+  private generated = 0;
+
+  private readonly sink: (chunk: string) => void;
+  private readonly chunkSize: number;
+  private readonly common: boolean;
+
+  /** `declaration` and `commonNamespaces` default to true (a response document). */
+  constructor(sink: (chunk: string) => void, opts: { chunkSize?: number; declaration?: boolean; commonNamespaces?: boolean } = {}) {
+    this.sink = sink;
+    this.chunkSize = opts.chunkSize ?? 64 * 1024;
+    this.common = opts.commonNamespaces ?? true;
+    if (opts.declaration ?? true) this.buf = '<?xml version="1.0" encoding="utf-8"?>\n';
+  }
+
+  private prefixFor(ns: string): string | undefined {
+    if (ns === '') return '';
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const d = this.stack[i]!.declared;
+      const p = d?.get(ns);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+
+  private closeStartTag(): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top && top.empty) {
+      this.buf += '>';
+      top.empty = false;
+    }
+  }
+
+  /** Open an element; `attrs` keys are Clark names. */
+  open(name: Clark, attrs: Readonly<Record<Clark, string>> = {}): this {
+    this.closeStartTag();
+    const { ns, local } = splitClark(name);
+    let declared: Map<string, string> | null = null;
+    let decl = '';
+    const declare = (uri: string): string => {
+      const existing = this.prefixFor(uri) ?? declared?.get(uri);
+      if (existing !== undefined) return existing;
+      const prefix = PREFERRED_PREFIX[uri] ?? `x${this.generated++}`;
+      declared ??= new Map();
+      declared.set(uri, prefix);
+      decl += ` xmlns:${prefix}="${escapeXml(uri)}"`;
+      return prefix;
+    };
+    if (this.stack.length === 0 && this.common) for (const uri of ROOT_NAMESPACES) declare(uri);
+    const prefix = declare(ns);
+    const tag = prefix ? `${prefix}:${local}` : local;
+    let attrText = '';
+    for (const [k, v] of Object.entries(attrs)) {
+      const a = splitClark(k);
+      const ap = a.ns === '' ? '' : a.ns === 'http://www.w3.org/XML/1998/namespace' ? 'xml' : declare(a.ns);
+      attrText += ` ${ap ? `${ap}:` : ''}${a.local}="${escapeXml(v)}"`;
+    }
+    this.buf += `<${tag}${decl}${attrText}`;
+    this.stack.push({ tag, declared, empty: true });
+    return this;
+  }
+
+  close(): this {
+    const top = this.stack.pop();
+    if (!top) throw new Error('XmlWriter: close() without open()');
+    this.buf += top.empty ? '/>' : `</${top.tag}>`;
+    this.maybeFlush();
+    return this;
+  }
+
+  text(s: string): this {
+    if (s === '') return this;
+    this.closeStartTag();
+    this.buf += escapeXml(s);
+    return this;
+  }
+
+  /** An element with optional text content. */
+  leaf(name: Clark, text?: string, attrs?: Readonly<Record<Clark, string>>): this {
+    this.open(name, attrs);
+    if (text !== undefined) this.text(text);
+    return this.close();
+  }
+
+  /** Write a parsed element (e.g. a stored dead property) with its whole subtree. */
+  node(el: XmlElement | string): this {
+    if (typeof el === 'string') return this.text(el);
+    this.open(el.name, el.attrs);
+    for (const c of el.children) this.node(c);
+    return this.close();
+  }
+
+  private maybeFlush(): void {
+    if (this.buf.length >= this.chunkSize) this.flush();
+  }
+
+  /** Hand what is buffered to the sink. */
+  flush(): void {
+    if (this.buf) {
+      this.sink(this.buf);
+      this.buf = '';
+    }
+  }
+
+  /** Close everything still open and flush. */
+  end(): void {
+    while (this.stack.length) this.close();
+    this.flush();
+  }
+}
+
+/** Serialise one element to a string (small documents: dead properties, tests). */
+export function xmlToString(el: XmlElement): string {
+  let out = '';
+  const w = new XmlWriter((c) => (out += c), { declaration: false, commonNamespaces: false });
+  w.node(el);
+  w.end();
+  return out;
+}

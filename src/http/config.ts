@@ -24,5 +24,3 @@ export interface ServerConfig {
 export const DEFAULT_PORT = 8008;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Name of the committed, human-editable metadata file in every collection and folder. */
-export const META_FILE = '.kalends.json';

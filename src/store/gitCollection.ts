@@ -1,0 +1,238 @@
+/**
+ * One bare Git repository as a collection: cached snapshots of HEAD (checked on every call),
+ * reads, diffs, and serialised commits that compare-and-swap the branch ref.
+ */
+import { parseCommit, parseTree, serializeCommit, type TreeEntry } from './format.js';
+import { ByteLru, LruMap } from './lru.js';
+import type { Maintenance } from './maintenance.js';
+import type { MutexRegistry } from './mutex.js';
+import { isObjectId, makeObject, readObject, writeObjects, type PackCache, type PendingObject } from './objects.js';
+import { compareAndSwapRef, readHead, type HeadState } from './refs.js';
+import { EMPTY_SNAPSHOT, diffSnapshots, flattenTree } from './snapshot.js';
+import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
+import {
+  StoreError,
+  type Change,
+  type CommitRequest,
+  type CommitResult,
+  type GitCollection,
+  type ObjectId,
+  type Snapshot,
+} from './types.js';
+import { watchRefs, type RefWatcher } from './watch.js';
+
+export interface CollectionDeps {
+  locks: MutexRegistry;
+  maintenance: Maintenance | null;
+  /** How long to wait for a `<ref>.lock` held by someone else. */
+  lockTimeoutMs: number;
+  /** How often to re-plan when the ref moved under us before giving up with 'conflict'. */
+  maxAttempts: number;
+}
+
+/** A snapshot plus what is needed to build on it. */
+interface HeadInfo {
+  snapshot: Snapshot;
+  tree: ObjectId | null;
+  /** Tree ids reachable from `tree`, so the tree cache can keep exactly HEAD's trees. */
+  treeIds: ReadonlySet<ObjectId>;
+}
+
+const EMPTY_INFO: HeadInfo = { snapshot: EMPTY_SNAPSHOT, tree: null, treeIds: new Set() };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class Collection implements GitCollection {
+  private packCache: PackCache = {};
+  /** Parsed trees of the current HEAD (and of commits being built): unchanged subtrees are never re-read. */
+  private readonly trees = new Map<ObjectId, readonly TreeEntry[]>();
+  private current: HeadInfo | null = null;
+  /** Recent snapshots by commit id: the previous HEAD is what sync tokens usually name. */
+  private readonly recent = new LruMap<ObjectId, HeadInfo>(4);
+  private readonly loading = new Map<ObjectId, Promise<HeadInfo | null>>();
+  private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
+  private watcher: RefWatcher | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly gitDir: string,
+    private readonly deps: CollectionDeps,
+  ) {}
+
+  /** Start the ref watcher (a hint to refresh HEAD before the next request). */
+  watch(): void {
+    if (this.watcher) return;
+    this.watcher = watchRefs(this.gitDir, () => {
+      this.head().catch(() => undefined);
+    });
+  }
+
+  async closeWatcher(): Promise<void> {
+    const w = this.watcher;
+    this.watcher = null;
+    if (w) await w.close();
+  }
+
+  get watching(): boolean {
+    return this.watcher !== null;
+  }
+
+  /** Pack indexes change after gc: forget the ones isomorphic-git loaded. */
+  dropPackCache(): void {
+    this.packCache = {};
+  }
+
+  async head(): Promise<Snapshot> {
+    return (await this.headInfo(readHead(this.gitDir))).snapshot;
+  }
+
+  async snapshotAt(commit: ObjectId): Promise<Snapshot | null> {
+    if (!isObjectId(commit)) return null;
+    const info = await this.loadCommit(commit, false);
+    return info ? info.snapshot : null;
+  }
+
+  /** The returned bytes are shared with a cache: do not modify them. */
+  async readBlob(id: ObjectId): Promise<Uint8Array> {
+    const hit = this.blobs.get(id);
+    if (hit) return hit;
+    const o = await readObject(this.gitDir, id, this.packCache);
+    if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${id} in ${this.id}`);
+    this.blobs.set(id, o.data);
+    return o.data;
+  }
+
+  diff(from: Snapshot, to: Snapshot): Change[] {
+    return diffSnapshots(from, to);
+  }
+
+  commit(req: CommitRequest): Promise<CommitResult> {
+    return this.deps.locks.run(this.gitDir, () => this.commitLocked(req, false));
+  }
+
+  /**
+   * The commit itself; the caller holds the repository's mutex. With `forceFirst`, an unborn
+   * branch gets a commit even when the plan writes nothing (a new collection always has one).
+   */
+  async commitLocked(req: CommitRequest, forceFirst: boolean): Promise<CommitResult> {
+    for (let attempt = 0; attempt < this.deps.maxAttempts; attempt++) {
+      if (attempt > 0) await sleep(Math.random() * Math.min(2 * attempt, 20));
+      const hs = readHead(this.gitDir);
+      const info = await this.headInfo(hs);
+      const plan = (await req.plan(info.snapshot)) ?? null;
+      const ops = plan?.ops ?? [];
+      const mustCommit = forceFirst && hs.oid === null;
+      if (ops.length === 0 && !mustCommit) return { snapshot: info.snapshot, committed: false, plan };
+
+      const blobs: PendingObject[] = [];
+      const edits: EditOp[] = [];
+      for (const op of ops) {
+        if (op.op === 'put') {
+          const b = makeObject('blob', op.data);
+          blobs.push(b);
+          edits.push({ op: 'set', path: op.path, blob: b.oid });
+        } else if (op.op === 'link') {
+          await this.checkBlob(op.blob);
+          edits.push({ op: 'set', path: op.path, blob: op.blob });
+        } else if (op.op === 'delete') {
+          edits.push({ op: 'delete', path: op.path });
+        } else {
+          throw new StoreError('invalid-path', `unknown write op ${JSON.stringify((op as { op?: unknown }).op)}`);
+        }
+      }
+      const edit = await editTree(info.tree, edits, this.treeReader);
+      if (edit.root === info.tree && !mustCommit) return { snapshot: info.snapshot, committed: false, plan };
+
+      const now = Date.now();
+      const seconds = Math.floor(now / 1000);
+      const commitObj = makeObject(
+        'commit',
+        serializeCommit({
+          tree: edit.root,
+          parents: hs.oid ? [hs.oid] : [],
+          author: req.author,
+          time: seconds,
+          tzMinutes: -new Date(now).getTimezoneOffset(),
+          message: plan?.message || 'Create collection',
+        }),
+      );
+      const bytes = await writeObjects(this.gitDir, [...blobs, ...edit.trees.map((t) => t.object), commitObj]);
+      for (const t of edit.trees) this.trees.set(t.object.oid, t.entries);
+      // Objects of a lost race stay unreachable on disk until gc prunes them: harmless.
+      if (!(await compareAndSwapRef(this.gitDir, hs.ref, hs.oid, commitObj.oid, { lockTimeoutMs: this.deps.lockTimeoutMs }))) {
+        continue;
+      }
+      this.deps.maintenance?.recordCommit(this.gitDir, bytes);
+      for (const b of blobs) this.blobs.set(b.oid, b.data);
+      const next = await this.buildInfo(commitObj.oid, edit.root, seconds);
+      this.adopt(next);
+      return { snapshot: next.snapshot, committed: true, plan };
+    }
+    throw new StoreError('conflict', `${this.id}: the branch kept moving under us; gave up after ${this.deps.maxAttempts} attempts`);
+  }
+
+  private async checkBlob(oid: ObjectId): Promise<void> {
+    const o = isObjectId(oid) ? await readObject(this.gitDir, oid, this.packCache) : null;
+    if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${oid} in ${this.id}`);
+    this.blobs.set(oid, o.data);
+  }
+
+  private async headInfo(hs: HeadState): Promise<HeadInfo> {
+    if (hs.oid === null) return EMPTY_INFO;
+    const cur = this.current;
+    if (cur && cur.snapshot.commit === hs.oid) return cur;
+    const info = await this.loadCommit(hs.oid, true);
+    if (!info) throw new StoreError('corrupt', `${this.id}: ${hs.ref} points to ${hs.oid}, which is not a readable commit`);
+    return info;
+  }
+
+  /** Snapshot of a commit (deduplicated, cached); null when it is missing or not a commit. */
+  private loadCommit(oid: ObjectId, asHead: boolean): Promise<HeadInfo | null> {
+    const cached = this.recent.get(oid);
+    if (cached) {
+      if (asHead) this.adopt(cached);
+      return Promise.resolve(cached);
+    }
+    let p = this.loading.get(oid);
+    if (!p) {
+      p = (async () => {
+        const o = await readObject(this.gitDir, oid, this.packCache);
+        if (!o || o.type !== 'commit') return null;
+        const c = parseCommit(oid, o.data);
+        // Only HEAD's trees stay cached; an old commit's trees are read and let go.
+        return this.buildInfo(oid, c.tree, c.committerTime, asHead ? this.treeReader : this.uncachedReader);
+      })().finally(() => this.loading.delete(oid));
+      this.loading.set(oid, p);
+    }
+    return asHead ? p.then((info) => (info ? this.adopt(info) : null)) : p;
+  }
+
+  private async buildInfo(commit: ObjectId, tree: ObjectId, seconds: number, read: TreeReader = this.treeReader): Promise<HeadInfo> {
+    const flat = await flattenTree(tree, read);
+    const snapshot: Snapshot = { commit, time: new Date(seconds * 1000), files: flat.files, dirs: flat.dirs };
+    const info: HeadInfo = { snapshot, tree, treeIds: flat.trees };
+    this.recent.set(commit, info);
+    return info;
+  }
+
+  /** Make `info` the cached HEAD and keep only its trees in the tree cache. */
+  private adopt(info: HeadInfo): HeadInfo {
+    if (this.current === info) return info;
+    this.current = info;
+    for (const k of this.trees.keys()) if (!info.treeIds.has(k)) this.trees.delete(k);
+    return info;
+  }
+
+  private async readTree(oid: ObjectId, keep: boolean): Promise<readonly TreeEntry[]> {
+    const hit = this.trees.get(oid);
+    if (hit) return hit;
+    const o = await readObject(this.gitDir, oid, this.packCache);
+    if (!o || o.type !== 'tree') throw new StoreError('corrupt', `${this.id}: tree ${oid} is missing`);
+    const entries = parseTree(oid, o.data);
+    if (keep) this.trees.set(oid, entries);
+    return entries;
+  }
+
+  /** Trees from the cache, else from disk (then cached until the next HEAD change prunes them). */
+  private readonly treeReader: TreeReader = (oid) => this.readTree(oid, true);
+  private readonly uncachedReader: TreeReader = (oid) => this.readTree(oid, false);
+}

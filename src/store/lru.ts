@@ -1,0 +1,78 @@
+/** Small LRU maps: by entry count, or by a byte budget. */
+
+export class LruMap<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  /** Insert; returns what was evicted to make room. */
+  set(key: K, value: V): [K, V][] {
+    this.map.delete(key);
+    this.map.set(key, value);
+    const evicted: [K, V][] = [];
+    while (this.map.size > this.max) {
+      const first = this.map.entries().next().value as [K, V];
+      this.map.delete(first[0]);
+      evicted.push(first);
+    }
+    return evicted;
+  }
+
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  delete(key: K): boolean {
+    return this.map.delete(key);
+  }
+
+  entries(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Byte-bounded cache of immutable buffers (content-addressed, so never stale). */
+export class ByteLru<K> {
+  private readonly map = new Map<K, Uint8Array>();
+  private bytes = 0;
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxItemBytes: number,
+  ) {}
+
+  get(key: K): Uint8Array | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: K, value: Uint8Array): void {
+    if (value.byteLength > this.maxItemBytes || this.map.has(key)) return;
+    this.map.set(key, value);
+    this.bytes += value.byteLength;
+    while (this.bytes > this.maxBytes) {
+      const first = this.map.entries().next().value as [K, Uint8Array];
+      this.map.delete(first[0]);
+      this.bytes -= first[1].byteLength;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Background maintenance: every commit of a big flat collection writes a whole new root tree as a
+ * loose object, so loose objects pile up fast. Past a threshold of commits or bytes written since
+ * the last run, native `git gc` packs them, under the repository's in-process mutex. A failure is
+ * logged and never reaches a write.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { MutexRegistry } from './mutex.js';
+
+export interface MaintenanceOptions {
+  /** Run gc after this many commits since the last run (default 100). */
+  gcAfterCommits?: number;
+  /** ...or after this many bytes of loose objects written (default 32 MiB). */
+  gcAfterBytes?: number;
+  log?: (msg: string) => void;
+}
+
+export interface MaintenanceResult {
+  /** False when no `git` binary is available (nothing was done). */
+  ran: boolean;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+interface Counter {
+  commits: number;
+  bytes: number;
+}
+
+let gitChecked: boolean | undefined;
+
+/** Whether a `git` binary is on PATH (checked once per process). */
+export function gitAvailable(): boolean {
+  if (gitChecked === undefined) {
+    const r = spawnSync('git', ['--version'], { stdio: 'ignore', env: gitEnv() });
+    gitChecked = r.status === 0;
+  }
+  return gitChecked;
+}
+
+/** The environment for native git: nothing inherited that would point it at another repository. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) {
+    if (k.startsWith('GIT_') && k !== 'GIT_EXEC_PATH') delete env[k];
+  }
+  return env;
+}
+
+export class Maintenance {
+  private readonly counters = new Map<string, Counter>();
+  private readonly running = new Map<string, Promise<MaintenanceResult>>();
+  private readonly afterCommits: number;
+  private readonly afterBytes: number;
+  private readonly log: (msg: string) => void;
+  private closed = false;
+
+  constructor(
+    private readonly locks: MutexRegistry,
+    /** Called (under the lock) after a run, so caches holding pack indexes can be dropped. */
+    private readonly onDone: (gitDir: string) => void,
+    opts: MaintenanceOptions = {},
+  ) {
+    this.afterCommits = opts.gcAfterCommits ?? 100;
+    this.afterBytes = opts.gcAfterBytes ?? 32 * 1024 * 1024;
+    this.log = opts.log ?? ((m) => process.stderr.write(`${m}\n`));
+  }
+
+  /** Count a commit; past the threshold, start gc in the background (never awaited by the writer). */
+  recordCommit(gitDir: string, bytes: number): void {
+    let c = this.counters.get(gitDir);
+    if (!c) {
+      c = { commits: 0, bytes: 0 };
+      this.counters.set(gitDir, c);
+    }
+    c.commits++;
+    c.bytes += bytes;
+    if ((c.commits >= this.afterCommits || c.bytes >= this.afterBytes) && !this.running.has(gitDir) && !this.closed) {
+      void this.run(gitDir);
+    }
+  }
+
+  /** Run maintenance on one repository now (or join the run in progress) and wait for it. */
+  run(gitDir: string): Promise<MaintenanceResult> {
+    const existing = this.running.get(gitDir);
+    if (existing) return existing;
+    const p = this.locks
+      .run(gitDir, async () => {
+        const r = await this.gc(gitDir);
+        if (r.ran) this.counters.delete(gitDir);
+        this.onDone(gitDir);
+        return r;
+      })
+      .finally(() => this.running.delete(gitDir));
+    this.running.set(gitDir, p);
+    return p;
+  }
+
+  /** Wait for every run in progress. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Start nothing new and wait for runs in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+
+  /** Forget counters of a repository that went away. */
+  forget(gitDir: string): void {
+    this.counters.delete(gitDir);
+  }
+
+  private async gc(gitDir: string): Promise<MaintenanceResult> {
+    const start = Date.now();
+    if (!gitAvailable()) return { ran: false, ok: false, ms: 0 };
+    const result = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
+      // gc.autoDetach=false: the run must finish while we hold the lock, not in a detached child.
+      const child = spawn('git', ['--git-dir', gitDir, '-c', 'gc.autoDetach=false', 'gc', '--quiet'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: gitEnv(),
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (d: string) => {
+        if (stderr.length < 4096) stderr += d;
+      });
+      child.on('error', (e) => resolve({ ok: false, error: e.message }));
+      child.on('close', (code) => resolve(code === 0 ? { ok: true } : { ok: false, error: `exit ${code}: ${stderr.trim()}` }));
+    });
+    const ms = Date.now() - start;
+    if (!result.ok) this.log(`kalends: git gc failed in ${gitDir}: ${result.error ?? 'unknown error'}`);
+    return result.error === undefined ? { ran: true, ok: result.ok, ms } : { ran: true, ok: result.ok, ms, error: result.error };
+  }
+}

@@ -1,0 +1,58 @@
+/** Flattening trees into Snapshots, and diffs between Snapshots. Pure apart from the tree reader. */
+import { isFileMode, isTreeMode } from './format.js';
+import type { TreeReader } from './treeEdit.js';
+import type { Change, ObjectId, Snapshot } from './types.js';
+
+export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
+  commit: null,
+  time: null,
+  files: new Map<string, ObjectId>(),
+  dirs: new Set<string>(),
+});
+
+export interface Flattened {
+  files: Map<string, ObjectId>;
+  dirs: Set<string>;
+  /** Every tree id visited (root included), so a cache can keep exactly these. */
+  trees: Set<ObjectId>;
+}
+
+/**
+ * Flatten the tree `root` into path -> blob id and the set of directories. Symlinks and
+ * submodules are not files; a directory is listed when it has any entry at all.
+ */
+export async function flattenTree(root: ObjectId, read: TreeReader): Promise<Flattened> {
+  const files = new Map<string, ObjectId>();
+  const dirs = new Set<string>();
+  const trees = new Set<ObjectId>([root]);
+  const stack: { oid: ObjectId; prefix: string }[] = [{ oid: root, prefix: '' }];
+  while (stack.length > 0) {
+    const { oid, prefix } = stack.pop()!;
+    const entries = await read(oid);
+    if (prefix !== '' && entries.length > 0) dirs.add(prefix.slice(0, -1));
+    for (const e of entries) {
+      if (isTreeMode(e.mode)) {
+        trees.add(e.oid);
+        stack.push({ oid: e.oid, prefix: `${prefix}${e.name}/` });
+      } else if (isFileMode(e.mode)) {
+        files.set(prefix === '' ? e.name : prefix + e.name, e.oid);
+      }
+    }
+  }
+  return { files, dirs, trees };
+}
+
+/** Files that differ between two snapshots, sorted by path. */
+export function diffSnapshots(from: Snapshot, to: Snapshot): Change[] {
+  if (from === to || (from.commit !== null && from.commit === to.commit)) return [];
+  const out: Change[] = [];
+  for (const [path, oid] of from.files) {
+    const next = to.files.get(path);
+    if (next !== oid) out.push({ path, from: oid, to: next ?? null });
+  }
+  for (const [path, oid] of to.files) {
+    if (!from.files.has(path)) out.push({ path, from: null, to: oid });
+  }
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
+}

@@ -3,7 +3,8 @@ import { DavError } from '../dav/errors.js';
 import { caldav, dav } from '../dav/xml/names.js';
 import { el } from '../dav/xml/element.js';
 import { CalendarParseError, decodeUtf8, describeCalendar, parseCalendar } from './parse.js';
-import { checkPropertyValues, unresolvableTzids } from './validateValues.js';
+import { checkPropertyValues } from './validateValues.js';
+import { unresolvedTzids } from './timezones.js';
 
 /**
  * Validation of a calendar object resource on PUT/COPY/MOVE (RFC 4791 §4.1, §5.3.2.1).
@@ -112,7 +113,7 @@ export function validateCalendarObject(bytes: Uint8Array, opts: ValidateOptions)
     );
   }
 
-  const missingTz = unresolvableTzids(vcalendar);
+  const missingTz = unresolvedTzids(vcalendar);
   if (missingTz.length) {
     throw refuse(
       C.validData,

@@ -3,8 +3,6 @@ import ICAL from 'ical.js';
 /**
  * Value-level checks ical.js does not make: it turns `DTSTART:2020-01-01` into the garbage
  * date-time "2020--0-1-T1::" instead of failing, and leaves durations unchecked.
- * Also the TZID rule of RFC 4791 §4.1 (every TZID needs a VTIMEZONE, or — RFC 7809 — a
- * time zone the server knows by name).
  */
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -72,47 +70,4 @@ export function checkPropertyValues(comp: ICAL.Component): string | undefined {
     if (problem) return problem;
   }
   return undefined;
-}
-
-/** Every TZID parameter value used anywhere in the object (outside VTIMEZONE definitions). */
-export function usedTzids(vcalendar: ICAL.Component): Set<string> {
-  const out = new Set<string>();
-  const walk = (c: ICAL.Component) => {
-    if (c.name === 'vtimezone') return;
-    for (const p of (c.jCal as unknown[][])[1] as unknown[][]) {
-      const params = p[1] as Record<string, unknown>;
-      const tzid = params['tzid'];
-      if (typeof tzid === 'string') out.add(tzid);
-    }
-    for (const s of c.getAllSubcomponents()) walk(s);
-  };
-  walk(vcalendar);
-  return out;
-}
-
-const knownZoneCache = new Map<string, boolean>();
-
-/** Does the platform's time zone database (ICU, i.e. IANA) know this name? */
-export function isKnownZoneName(tzid: string): boolean {
-  const hit = knownZoneCache.get(tzid);
-  if (hit !== undefined) return hit;
-  let ok: boolean;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tzid });
-    // Intl also accepts offsets like "+01:00" and "UTC"; a TZID of that shape is no IANA name but
-    // harmless. Restrict to Area/Location names and the few single-word zones (UTC, GMT, EST...).
-    ok = /^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(tzid);
-  } catch {
-    ok = false;
-  }
-  if (knownZoneCache.size < 1000) knownZoneCache.set(tzid, ok);
-  return ok;
-}
-
-/** TZIDs used in the object that neither a VTIMEZONE of the object nor the IANA database resolves. */
-export function unresolvableTzids(vcalendar: ICAL.Component): string[] {
-  const defined = new Set(
-    vcalendar.getAllSubcomponents('vtimezone').map((z) => String(z.getFirstPropertyValue('tzid') ?? '')),
-  );
-  return [...usedTzids(vcalendar)].filter((t) => !defined.has(t) && !isKnownZoneName(t));
 }

@@ -63,9 +63,9 @@ export function looseObjects(gitDir: string): string[] {
   return out.sort();
 }
 
-/** `git fsck --strict` must print nothing and exit 0 (execFileSync throws otherwise). */
+/** `git fsck --strict` must print nothing and exit 0 (execFileSync throws otherwise); dangling objects of a lost race are not errors. */
 export function fsckClean(gitDir: string): string {
-  return execFileSync('git', ['--git-dir', gitDir, 'fsck', '--strict', '--no-progress'], {
+  return execFileSync('git', ['--git-dir', gitDir, 'fsck', '--strict', '--no-dangling', '--no-progress'], {
     env: gitEnv(),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

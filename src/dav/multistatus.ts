@@ -30,9 +30,8 @@ export function writePropValue(w: XmlWriter, name: Clark, value: PropValue | und
   w.close();
 }
 
-/** One `<D:response>` with propstats grouped by status. */
-export function writePropResponse(w: XmlWriter, href: string, results: readonly PropResult[]): void {
-  w.open(dav('response')).leaf(dav('href'), href);
+/** Propstat elements for a set of results, grouped by status. */
+export function writePropstats(w: XmlWriter, results: readonly PropResult[]): void {
   const byStatus = new Map<number, PropResult[]>();
   for (const r of results) {
     const list = byStatus.get(r.status) ?? [];
@@ -54,6 +53,12 @@ export function writePropResponse(w: XmlWriter, href: string, results: readonly 
     if (msg) w.leaf(dav('responsedescription'), msg);
     w.close();
   }
+}
+
+/** One `<D:response>` with propstats grouped by status. */
+export function writePropResponse(w: XmlWriter, href: string, results: readonly PropResult[]): void {
+  w.open(dav('response')).leaf(dav('href'), href);
+  writePropstats(w, results);
   w.close();
 }
 
@@ -74,12 +79,17 @@ export function writeStatusResponse(w: XmlWriter, href: string, status: number, 
  * multistatus element around them is opened and closed here.
  */
 export function multistatus(body: (w: XmlWriter) => Promise<void>, after?: (w: XmlWriter) => void): DavResponse {
+  return xmlResponse(207, dav('multistatus'), body, after);
+}
+
+/** An XML response with root element `root`, streamed. */
+export function xmlResponse(status: number, root: Clark, body: (w: XmlWriter) => Promise<void> | void, after?: (w: XmlWriter) => void): DavResponse {
   return {
-    status: 207,
+    status,
     headers: { 'Content-Type': 'application/xml; charset=utf-8' },
     stream: async (write) => {
       const w = new XmlWriter(write);
-      w.open(dav('multistatus'));
+      w.open(root);
       await body(w);
       after?.(w);
       w.end();

@@ -1,4 +1,4 @@
-import type { GitCollection, ObjectId, Snapshot, Store } from '../store/types.js';
+import type { Author, GitCollection, ObjectId, Snapshot, Store } from '../store/types.js';
 import type { Meta } from './meta.js';
 import type { XmlElement } from './xml/element.js';
 import type { Clark } from './xml/names.js';
@@ -71,6 +71,32 @@ export interface DavEnv {
   /** Resolve a URL path (already split into decoded segments) to a resource. */
   resolve(segments: string[], trailingSlash: boolean): Promise<Resource>;
   readBlob(coll: CollectionView, blob: ObjectId): Promise<Uint8Array>;
+  locks: LockManager;
+  /** Commit author for this user. */
+  author: Author;
+}
+
+/** What a write touches, for lock checks (RFC 4918 §7, §10.4). */
+export interface WriteTarget {
+  href: string;
+  /** Quoted ETag when the resource exists. */
+  etag?: string;
+  /** A collection: locks on members (depth infinity) count too. */
+  collection?: boolean;
+}
+
+/**
+ * Write locks and the If header. `checkWrite` throws 423 (DAV:lock-token-submitted) when a
+ * target is locked and the request's If header does not carry the token, and 412 when the If
+ * header's conditions do not hold. `forget` drops the locks of a removed resource (and below).
+ */
+export interface LockManager {
+  /** True when LOCK/UNLOCK are implemented (DAV compliance class 2). */
+  readonly class2: boolean;
+  checkWrite(req: DavRequest, targets: WriteTarget[]): void;
+  forget(href: string): void;
+  lock?(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse>;
+  unlock?(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse>;
 }
 
 export interface PropertyContext {
@@ -124,8 +150,10 @@ export interface CollectionType {
    * refuse. `creating` is true during collection creation (some properties are settable only then).
    */
   checkProperty?(name: Clark, value: XmlElement, creating: boolean): void;
-  /** Properties a client may not set or remove by PROPPATCH (e.g. supported-calendar-component-set after creation). */
+  /** Computed properties no client may set or remove. */
   protectedProperties?: Clark[];
+  /** Properties a client may set only when creating the collection (supported-calendar-component-set). */
+  createOnlyProperties?: Clark[];
   /** REPORTs this type answers, by report element name. */
   reports: Map<Clark, ReportHandler>;
   /** Extra `DAV:` header compliance classes (e.g. `calendar-access`). */
@@ -168,6 +196,8 @@ export interface Registry {
   properties: LiveProperty[];
   /** Reports answered on any resource (sync-collection, expand-property ...). */
   reports: Map<Clark, ReportHandler>;
+  /** Methods that create a collection of a fixed type with an extended-MKCOL-like body (MKCALENDAR). */
+  creationMethods: Map<string, { bodyRoot: Clark; responseRoot: Clark; type: string }>;
 }
 
 export type { XmlWriter };

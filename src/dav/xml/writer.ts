@@ -3,9 +3,12 @@ import { NS, PREFERRED_PREFIX, splitClark, type Clark } from './names.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
 
-/** The one escaping function for text and attribute values. */
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"\r]/g, (c) => ESCAPES[c] ?? c);
+/**
+ * The one escaping function. Quotes are escaped only in attribute values: ETags are quoted
+ * strings, and some clients compare the text of getetag without decoding entities.
+ */
+export function escapeXml(s: string, attribute = false): string {
+  return s.replace(attribute ? /[&<>"\r]/g : /[&<>\r]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Namespaces declared once on the root element of every response. */
@@ -63,7 +66,7 @@ export class XmlWriter {
       const prefix = PREFERRED_PREFIX[uri] ?? `x${this.generated++}`;
       declared ??= new Map();
       declared.set(uri, prefix);
-      decl += ` xmlns:${prefix}="${escapeXml(uri)}"`;
+      decl += ` xmlns:${prefix}="${escapeXml(uri, true)}"`;
       return prefix;
     };
     if (this.stack.length === 0 && this.common) for (const uri of ROOT_NAMESPACES) declare(uri);
@@ -73,7 +76,7 @@ export class XmlWriter {
     for (const [k, v] of Object.entries(attrs)) {
       const a = splitClark(k);
       const ap = a.ns === '' ? '' : a.ns === 'http://www.w3.org/XML/1998/namespace' ? 'xml' : declare(a.ns);
-      attrText += ` ${ap ? `${ap}:` : ''}${a.local}="${escapeXml(v)}"`;
+      attrText += ` ${ap ? `${ap}:` : ''}${a.local}="${escapeXml(v, true)}"`;
     }
     this.buf += `<${tag}${decl}${attrText}`;
     this.stack.push({ tag, declared, empty: true });

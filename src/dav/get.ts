@@ -1,0 +1,26 @@
+import { checkReadPreconditions } from './conditional.js';
+import { DavError } from './errors.js';
+import { childrenResources } from './propfind.js';
+import type { DavEnv, DavRequest, DavResponse, Resource } from './types.js';
+import { escapeXml } from './xml/writer.js';
+
+/** GET/HEAD. Files return their stored bytes untouched; collections a small HTML index for people. */
+export async function get(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse> {
+  if (r.kind === 'missing') throw new DavError(404, 'Not Found');
+  if (r.kind === 'file') {
+    const etag = `"${r.blob}"`;
+    const lastModified = r.coll.snapshot.time;
+    const headers: Record<string, string> = { ETag: etag, 'Content-Type': r.coll.type.memberContentType(r.path.split('/').pop()!) };
+    if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
+    if (checkReadPreconditions(req, { exists: true, etag, lastModified }) === 304) return { status: 304, headers };
+    const data = await env.readBlob(r.coll, r.blob);
+    return { status: 200, headers, body: data };
+  }
+  const children = await childrenResources(env, r);
+  const items = children.map((c) => `<li><a href="${escapeXml(c.href)}">${escapeXml(decodeURIComponent(c.href))}</a></li>`).join('\n');
+  const title = escapeXml(decodeURIComponent(r.href));
+  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1>\n<ul>\n${items}\n</ul></body></html>\n`;
+  const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' };
+  if (r.kind === 'collection' && r.coll.snapshot.commit) headers.ETag = `"${r.coll.snapshot.commit}"`;
+  return { status: 200, headers, body: html };
+}

@@ -1,0 +1,96 @@
+import { hostname } from 'node:os';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { createDavHandler } from '../dav/handler.js';
+import { ensureUserHome } from '../dav/homes.js';
+import { splitPath } from '../dav/href.js';
+import { toNodeStream } from '../dav/multistatus.js';
+import type { DavResponse, LockManager, Registry } from '../dav/types.js';
+import type { Author, Store } from '../store/types.js';
+import { createAccessLog } from './accessLog.js';
+import { createAuthMiddleware } from './auth/index.js';
+import { readBody } from './body.js';
+import type { ServerConfig } from './config.js';
+import { errorResponse } from './errors.js';
+
+export interface AppDeps {
+  config: ServerConfig;
+  store: Store;
+  registry: Registry;
+  locks: LockManager;
+  log?: (line: string) => void;
+}
+
+export function authorFor(user: string): Author {
+  return { name: user, email: user.includes('@') ? user : `${user}@${hostname()}` };
+}
+
+const ROOT_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Kalends</title></head>
+<body><h1>Kalends</h1>
+<p>A CalDAV/CardDAV server where every calendar and address book is a Git repository.</p>
+<p>Point your calendar or contacts app at this server's address; it finds your calendars and
+address books by itself (<code>/.well-known/caldav</code>, <code>/.well-known/carddav</code>).</p>
+</body></html>
+`;
+
+function send(ctx: Koa.Context, res: DavResponse): void {
+  for (const [k, v] of Object.entries(res.headers)) ctx.set(k, v);
+  if (res.stream) ctx.body = toNodeStream(res);
+  else if (res.body !== undefined) ctx.body = typeof res.body === 'string' ? res.body : Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength);
+  else ctx.body = '';
+  // Koa guesses a type from the body; DAV responses say theirs.
+  if (!res.headers['Content-Type']) ctx.remove('Content-Type');
+  ctx.status = res.status;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const { config, store, registry, locks } = deps;
+  const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const app = new Koa();
+  app.proxy = config.auth.mode === 'proxy';
+  const handle = createDavHandler({ store, registry, locks, maxBodyBytes: config.maxBodyBytes, authorFor });
+  const readyUsers = new Set<string>();
+
+  if (config.accessLog) app.use(createAccessLog(log));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      send(ctx, errorResponse(err, log));
+    }
+  });
+
+  // Discovery (RFC 6764) and the page a browser sees: no credentials needed.
+  const open = new Router();
+  for (const w of ['/.well-known/caldav', '/.well-known/carddav']) {
+    open.all(w, (ctx) => {
+      ctx.status = 301;
+      ctx.redirect('/');
+      ctx.status = 301;
+    });
+  }
+  open.get('/', (ctx, next) => {
+    if (ctx.get('Authorization') || !ctx.accepts('html') || ctx.accepts('html', 'xml') !== 'html') return next();
+    ctx.type = 'html';
+    ctx.body = ROOT_PAGE;
+  });
+  app.use(open.routes());
+
+  app.use(createAuthMiddleware(config.auth, { log }));
+
+  app.use(async (ctx) => {
+    const user = ctx.state.user as string;
+    if (!readyUsers.has(user)) {
+      await ensureUserHome(store, registry, user, authorFor(user), config.defaultCollections);
+      readyUsers.add(user);
+    }
+    const { segments, trailingSlash } = splitPath(ctx.path);
+    const body = await readBody(ctx.req, config.maxBodyBytes);
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const res = await handle({ method: ctx.method, segments, trailingSlash, headers, body, user, origin: ctx.origin });
+    send(ctx, res);
+  });
+  return app;
+}

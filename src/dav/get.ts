@@ -17,7 +17,7 @@ export async function get(env: DavEnv, req: DavRequest, r: Resource): Promise<Da
     return { status: 200, headers, body: data };
   }
   const children = await childrenResources(env, r);
-  const items = children.map((c) => `<li><a href="${escapeXml(c.href)}">${escapeXml(decodeURIComponent(c.href))}</a></li>`).join('\n');
+  const items = children.map((c) => `<li><a href="${escapeXml(c.href, true)}">${escapeXml(decodeURIComponent(c.href))}</a></li>`).join('\n');
   const title = escapeXml(decodeURIComponent(r.href));
   const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1>\n<ul>\n${items}\n</ul></body></html>\n`;
   const headers: Record<string, string> = { 'Content-Type': 'text/html; charset=utf-8' };

@@ -20,6 +20,8 @@ export interface ContentLine {
   readonly group: string | undefined;
   /** Upper-case property name. */
   readonly name: string;
+  /** The property name as the client spelled it (`X-ABLabel`). */
+  readonly spelledName: string;
   /** Upper-case parameter names → decoded values, in order of appearance; repeats are merged. */
   readonly params: Readonly<Record<string, readonly string[]>>;
   /** The value as written (unfolded, escapes intact). */
@@ -103,7 +105,7 @@ export function parseContentLine(unfolded: string, raw: string, lineNo: number):
     }
   }
   if (unfolded[i] !== ':') throw new VCardSyntaxError(`malformed parameters in "${fullName}"`, lineNo);
-  return { group, name: name.toUpperCase(), params, rawValue: unfolded.slice(i + 1), raw, lineNo };
+  return { group, name: name.toUpperCase(), spelledName: name, params, rawValue: unfolded.slice(i + 1), raw, lineNo };
 }
 
 /** RFC 6868: ^n → newline, ^^ → ^, ^' → ". Any other ^ stays literal. */

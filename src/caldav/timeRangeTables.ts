@@ -6,7 +6,7 @@ import type { Instance } from './recurrence.js';
 import { addDuration, DAY_MS, propDuration, propTime, propValues, toMs, wallIn, zoned, type TimeContext, type ZonedTime } from './timezonesValues.js';
 
 /** The instance's end-like property (DTEND or DUE), moved with the instance's start. */
-function movedEnd(inst: Instance, name: string, ctx: TimeContext): number | null {
+export function movedEnd(inst: Instance, name: string, ctx: TimeContext): number | null {
   const end = propTime(inst.component, name, ctx);
   if (!end) return null;
   const own = propTime(inst.component, 'dtstart', ctx);

@@ -224,6 +224,9 @@ function ruleSource(original: ICAL.Recur, dtstart: ZonedTime, ctx: TimeContext, 
   let startWall = dtstart.wall;
   if (Number.isFinite(from) && !rule.count) startWall = fastForward(rule, dtstart.wall, wallIn(dtstart.rules, from) - 2 * DAY_MS);
   const iterator = rule.iterator(floatingTime(startWall, dtstart.isDate));
+  // RFC 5545: DTSTART counts as the first occurrence even when the rule would not produce it;
+  // ical.js counts only the rule's own matches, so one fewer is allowed in that case.
+  let allowed = rule.count ? rule.count : Infinity;
   let steps = 0;
   let done = false;
   return () => {
@@ -234,7 +237,8 @@ function ruleSource(original: ICAL.Recur, dtstart: ZonedTime, ctx: TimeContext, 
       return null;
     }
     const wall = wallOf(t.year, t.month, t.day, t.hour, t.minute, t.second);
-    if (wall >= LAST_WALL) {
+    if (steps === 1 && rule.count && wall !== dtstart.wall) allowed--;
+    if (wall >= LAST_WALL || steps > allowed) {
       done = true;
       return null;
     }

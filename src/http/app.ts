@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { createDavHandler } from '../dav/handler.js';
+import { DavError } from '../dav/errors.js';
 import { ensureUserHome } from '../dav/homes.js';
 import { splitPath } from '../dav/href.js';
 import { toNodeStream } from '../dav/multistatus.js';
@@ -80,6 +81,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(createAuthMiddleware(config.auth, { log }));
 
   app.use(async (ctx) => {
+    // Koa 3's ctx.origin is the Origin request header, not scheme + host; and a request URI
+    // never carries a fragment (RFC 9112 §3.2), so one is refused rather than silently cut off.
+    if (ctx.url.includes('#')) throw new DavError(400, 'The request URI must not contain a fragment');
     const user = ctx.state.user as string;
     if (!readyUsers.has(user)) {
       await ensureUserHome(store, registry, user, authorFor(user), config.defaultCollections);
@@ -89,7 +93,7 @@ export function createApp(deps: AppDeps): Koa {
     const body = await readBody(ctx.req, config.maxBodyBytes);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const res = await handle({ method: ctx.method, segments, trailingSlash, headers, body, user, origin: ctx.origin });
+    const res = await handle({ method: ctx.method, segments, trailingSlash, headers, body, user, origin: `${ctx.protocol}://${ctx.host}` });
     send(ctx, res);
   });
   return app;

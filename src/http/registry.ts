@@ -1,3 +1,5 @@
+import { registerCalDav } from '../caldav/plugin.js';
+import { registerCardDav } from '../carddav/plugin.js';
 import { plainType } from '../dav/plainType.js';
 import type { Registry } from '../dav/types.js';
 
@@ -11,5 +13,7 @@ export function buildRegistry(): Registry {
     reports: new Map(),
     creationMethods: new Map(),
   };
+  registerCalDav(registry);
+  registerCardDav(registry);
   return registry;
 }

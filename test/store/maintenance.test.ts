@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStore } from '../../src/store/index.js';
+import { bare, dec, enc, fsckClean, looseObjects, tempRoot, write } from './helpers.js';
+
+test('gc runs in the background after N commits; the repository stays clean and readable from packs', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false, gcAfterCommits: 8 });
+  try {
+    const c = await store.create('alice/contacts/big', write([]));
+    const contents = new Map<string, string>();
+    for (let i = 0; i < 8; i++) {
+      const ops = Array.from({ length: 25 }, (_, j) => {
+        const path = `c-${i}-${j}.vcf`;
+        const data = `BEGIN:VCARD\r\nFN:Person ${i} ${j}\r\nEND:VCARD\r\n`;
+        contents.set(path, data);
+        return { op: 'put' as const, path, data: enc(data) };
+      });
+      await c.commit(write(ops, `import batch ${i}`));
+    }
+    await store.maintenanceIdle();
+    const packs = readdirSync(join(c.gitDir, 'objects/pack')).filter((f) => f.endsWith('.pack'));
+    assert.equal(packs.length, 1, 'gc packed the objects');
+    assert.deepEqual(looseObjects(c.gitDir), [], 'no loose objects left: all were reachable and packed');
+    assert.equal(fsckClean(c.gitDir), '');
+
+    // A fresh store (no caches) reads everything from the pack through isomorphic-git.
+    const fresh = createStore(root, { watch: false });
+    const fc = (await fresh.open('alice/contacts/big'))!;
+    const h = await fc.head();
+    assert.equal(h.commit, bare(c.gitDir, 'rev-parse', 'HEAD').trim());
+    assert.equal(h.files.size, 200);
+    for (const [path, oid] of h.files) assert.equal(dec(await fc.readBlob(oid)), contents.get(path));
+    const first = bare(c.gitDir, 'rev-list', '--max-parents=0', 'HEAD').trim();
+    assert.equal((await fc.snapshotAt(first))?.files.size, 0);
+    // gc packed the refs too; writing on top still works (and the old store instance sees it).
+    const r = await fc.commit(write([{ op: 'delete', path: 'c-0-0.vcf' }, { op: 'link', path: 'copy.vcf', blob: h.files.get('c-1-1.vcf')! }]));
+    assert.equal((await c.head()).commit, r.snapshot.commit);
+    assert.equal(bare(c.gitDir, 'show', 'HEAD:copy.vcf'), contents.get('c-1-1.vcf'));
+    await fresh.close();
+
+    // The explicit hook: run now and wait.
+    const m = await store.maintain('alice/contacts/big');
+    assert.deepEqual({ ran: m.ran, ok: m.ok }, { ran: true, ok: true });
+    assert.equal(fsckClean(c.gitDir), '');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('a failing gc is logged and never affects writes', async () => {
+  const { root, cleanup } = tempRoot();
+  const logged: string[] = [];
+  const store = createStore(root, { watch: false, gcAfterCommits: 2, log: (m) => logged.push(m) });
+  try {
+    const c = await store.create('x', write([{ op: 'put', path: 'a', data: enc('a') }]));
+    // An unparseable expiry makes `git gc` refuse to run.
+    appendFileSync(join(c.gitDir, 'config'), '[gc]\n\tpruneExpire = not-a-date\n');
+    for (let i = 0; i < 4; i++) {
+      const r = await c.commit(write([{ op: 'put', path: `f${i}`, data: enc(String(i)) }]));
+      assert.equal(r.committed, true);
+    }
+    await store.maintenanceIdle();
+    assert.ok(logged.length >= 1, 'the failure was reported');
+    assert.match(logged[0]!, /git gc failed/);
+    const m = await store.maintain('x');
+    assert.equal(m.ok, false);
+    assert.equal((await c.head()).files.size, 5);
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

@@ -119,10 +119,36 @@ export function renderAddressData(text: string, request?: AddressDataRequest, ca
   const vcardText = version === parsed.version && request?.props === undefined ? text : serializeVCard(props, version);
   if (contentType === 'text/vcard') return { data: vcardText, contentType, version };
   try {
-    return { data: JSON.stringify(ICAL.parse(vcardText)), contentType, version };
+    return { data: JSON.stringify(toJCard(ICAL.parse(vcardText))), contentType, version };
   } catch (e) {
     throw conversionError(`the vCard cannot be converted to jCard: ${e instanceof Error ? e.message : String(e)}`, e);
   }
+}
+
+/** RFC 6350/6474/6715 properties ical.js' vCard design lacks, with their RFC 7095 value types. */
+const JCARD_TYPES: Readonly<Record<string, string>> = {
+  prodid: 'text',
+  birthplace: 'text',
+  deathplace: 'text',
+  deathdate: 'date-and-or-time',
+  expertise: 'text',
+  hobby: 'text',
+  interest: 'text',
+  'org-directory': 'uri',
+};
+
+/**
+ * ical.js' jCard, made RFC 7095 §3.2-exact: `["vcard", [properties]]` without the empty
+ * sub-component array ical.js appends, and known properties typed rather than "unknown".
+ */
+function toJCard(parsed: unknown): unknown {
+  if (!Array.isArray(parsed) || parsed[0] !== 'vcard' || !Array.isArray(parsed[1])) throw new Error('not a single vCard');
+  const props = (parsed[1] as unknown[]).map((p) => {
+    if (!Array.isArray(p) || p[2] !== 'unknown') return p;
+    const type = JCARD_TYPES[String(p[0])];
+    return type === undefined ? p : [p[0], p[1], type, ...p.slice(3)];
+  });
+  return ['vcard', props];
 }
 
 function conversionError(message: string, cause: unknown): DavError {

@@ -228,7 +228,10 @@ function padComponents(value: string, have: number, want: number): string {
 }
 
 function sameTypes(a: VCardProperty, b: VCardProperty): boolean {
-  const norm = (p: VCardProperty) => (p.params['TYPE'] ?? []).map((t) => t.toLowerCase()).filter((t) => t !== 'pref').sort().join(',');
+  // Compare the types 4.0 keeps: pref and the removed ADR types do not tell addresses apart.
+  const ignore = DROPPED_TYPES_4['ADR']!;
+  const norm = (p: VCardProperty) =>
+    (p.params['TYPE'] ?? []).map((t) => t.toLowerCase()).filter((t) => t !== 'pref' && !ignore.has(t)).sort().join(',');
   return norm(a) === norm(b);
 }
 

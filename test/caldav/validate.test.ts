@@ -111,6 +111,8 @@ test('valid-calendar-data: TZID without VTIMEZONE and not an IANA name', () => {
     ),
     EVENTS,
   );
+  // RFC 5545 globally unique TZIDs with an IANA tail resolve (old Lightning/Evolution style).
+  validateCalendarObject(event('BEGIN:VEVENT\nUID:a\nDTSTART;TZID=/mozilla.org/20070129_1/Europe/Paris:20260101T100000\nEND:VEVENT'), EVENTS);
   // EXDATE and RECURRENCE-ID TZIDs count too.
   refused(
     () =>
@@ -167,6 +169,11 @@ test('valid-calendar-object-resource: METHOD, mixed types, several UIDs, missing
 test('supported-calendar-component', () => {
   refused(() => validateCalendarObject(fixture('davx5-todo.ics'), EVENTS), 'supported-calendar-component', /VEVENT.*VTODO/);
   refused(() => validateCalendarObject(event('BEGIN:X-THING\nUID:a\nEND:X-THING'), ALL), 'supported-calendar-component', /X-THING/);
+});
+
+test("Apple's placeholder alarm (ACTION:NONE, 1976 trigger) is not a min-date-time violation", () => {
+  const withNone = simple('BEGIN:VALARM\nACTION:NONE\nTRIGGER;VALUE=DATE-TIME:19760401T005545Z\nX-WR-ALARMUID:1\nEND:VALARM\n');
+  validateCalendarObject(withNone, { ...EVENTS, minDateTime: new Date(Date.UTC(2000, 0, 1)) });
 });
 
 test('max-resource-size counts octets, not characters', () => {

@@ -62,13 +62,18 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
-  // Discovery (RFC 6764) and the page a browser sees: no credentials needed.
-  const open = new Router();
+  // Discovery (RFC 6764) and the page a browser sees: no credentials needed. RFC 6764 §5 allows
+  // 301, 303 or 307; 307 is the one every HTTP library re-sends with the same method and body
+  // (python requests, behind python caldav, drops a PROPFIND's body after a 301 and so loses
+  // the current-user-principal question; 302/303 turn it into a GET). DAVx⁵ and Apple clients
+  // re-send the request on any redirect. Temporary, so clients redo discovery if it moves.
+  const open = new Router({ strict: false });
   for (const w of ['/.well-known/caldav', '/.well-known/carddav']) {
     open.all(w, (ctx) => {
-      ctx.status = 301;
-      ctx.redirect('/');
-      ctx.status = 301;
+      ctx.set('Location', '/');
+      ctx.set('Cache-Control', 'no-store');
+      ctx.status = 307;
+      ctx.body = '';
     });
   }
   open.get('/', (ctx, next) => {

@@ -184,3 +184,44 @@ export function selectProps(props: readonly OutProp[], wanted: readonly AddressD
   }
   return out;
 }
+
+/**
+ * GET content negotiation (RFC 6352 §5.1.1): the address-data request an Accept header asks
+ * for. undefined = send the stored bytes (no header, `*\/*`, `text/*`, text/vcard without a
+ * version, or the stored version being among the best). Media types are compared without
+ * parameters other than `version`; text/x-vcard counts as text/vcard. An Accept that admits no
+ * supported type is 406 with CARDDAV:supported-address-data-conversion.
+ */
+export function negotiateAddressData(accept: string | undefined, storedVersion: VCardVersion): AddressDataRequest | undefined {
+  if (accept === undefined || accept.trim() === '') return undefined;
+  type Offer = { contentType: AddressDataContentType; version: VCardVersion | undefined; q: number; stored: boolean };
+  const offers: Offer[] = [];
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((s) => s.trim());
+    let q = 1;
+    let version: string | undefined;
+    for (const p of params) {
+      const [k, v] = p.split('=').map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+      if (k?.toLowerCase() === 'q') q = Number(v);
+      else if (k?.toLowerCase() === 'version') version = v;
+    }
+    if (!(q > 0)) continue;
+    const mt = type!.toLowerCase();
+    if (mt === '*/*' || mt === 'text/*' || ((mt === 'text/vcard' || mt === 'text/x-vcard') && (version === undefined || version === storedVersion))) {
+      offers.push({ contentType: 'text/vcard', version: undefined, q, stored: true });
+    } else if ((mt === 'text/vcard' || mt === 'text/x-vcard') && (version === '3.0' || version === '4.0')) {
+      offers.push({ contentType: 'text/vcard', version, q, stored: false });
+    } else if (mt === 'application/vcard+json' && (version === undefined || version === '4.0')) {
+      offers.push({ contentType: 'application/vcard+json', version: '4.0', q, stored: false });
+    }
+  }
+  if (offers.length === 0) {
+    throw new DavError(406, `none of "${accept}" can be served for this ${storedVersion} vCard`, {
+      condition: carddav('supported-address-data-conversion'),
+    });
+  }
+  // Highest q wins; among equals, the stored bytes (no conversion) win.
+  offers.sort((a, b) => b.q - a.q || Number(b.stored) - Number(a.stored));
+  const best = offers[0]!;
+  return best.stored ? undefined : { contentType: best.contentType, version: best.version, props: undefined };
+}

@@ -130,3 +130,22 @@ test('an unparseable stored card cannot be converted: CARDDAV:supported-address-
   // Without conversion or selection the bytes are served as they are.
   assert.equal(renderAddressData('not a vcard').data, 'not a vcard');
 });
+
+test('GET Accept negotiation (RFC 6352 §5.1.1)', async () => {
+  const { negotiateAddressData } = await import('../../src/carddav/addressData.js');
+  assert.equal(negotiateAddressData(undefined, '3.0'), undefined);
+  assert.equal(negotiateAddressData('*/*', '3.0'), undefined);
+  assert.equal(negotiateAddressData('text/vcard', '4.0'), undefined);
+  assert.equal(negotiateAddressData('text/vcard; version=3.0', '3.0'), undefined);
+  assert.deepEqual(negotiateAddressData('text/vcard; version=4.0', '3.0'), { contentType: 'text/vcard', version: '4.0', props: undefined });
+  assert.deepEqual(negotiateAddressData('application/vcard+json', '3.0'), { contentType: 'application/vcard+json', version: '4.0', props: undefined });
+  // q-values: jCard preferred over the stored text; equal q keeps the stored bytes.
+  assert.deepEqual(negotiateAddressData('text/vcard;q=0.5, application/vcard+json', '4.0')?.contentType, 'application/vcard+json');
+  assert.equal(negotiateAddressData('text/vcard;version=4.0, text/vcard;version=3.0', '3.0'), undefined);
+  assert.equal(negotiateAddressData('text/html, */*;q=0.8', '4.0'), undefined);
+  assert.throws(
+    () => negotiateAddressData('application/json, text/vcard;version=2.1', '3.0'),
+    (e: unknown) => e instanceof DavError && e.status === 406 && e.condition === carddav('supported-address-data-conversion'),
+  );
+  assert.throws(() => negotiateAddressData('text/vcard;q=0', '3.0'), DavError);
+});

@@ -82,8 +82,10 @@ async function changedPaths(coll: CollectionView, pos: SyncPosition, head: Snaps
 export async function syncCollection(ctx: ReportContext): Promise<DavResponse> {
   const r = ctx.resource;
   if (r.kind !== 'collection') throw new DavError(403, 'sync-collection is only supported on collections', { condition: dav('supported-report') });
+  // RFC 6578 §3.2 asks for Depth: 0, but python-caldav (0.11, Debian) sends Depth: 1 and
+  // sync-level already says which members are reported, so only infinity is refused.
   const depth = parseDepth(ctx.req.headers['depth'], '0');
-  if (depth !== '0') throw new DavError(400, 'sync-collection requires Depth: 0');
+  if (depth === 'infinity') throw new DavError(400, 'sync-collection takes Depth: 0 (the scope is given by DAV:sync-level)');
   const body = ctx.body;
   const levelText = textOf(child(body, dav('sync-level')) ?? { name: '', attrs: {}, children: ['1'] }).trim();
   if (levelText !== '1' && levelText !== 'infinite') throw new DavError(400, 'sync-level must be 1 or infinite');

@@ -120,7 +120,9 @@ export function* instancesOf(set: RecurrenceSet, ctx: TimeContext, window: Windo
   if (!master) return;
   const dtstart = propTime(master, 'dtstart', ctx);
   if (!dtstart || !isRecurringMaster(master)) {
-    yield storedInstance(master, ctx);
+    // A single-instance master is replaced by an override naming its start, like any occurrence.
+    const startMs = dtstart && toMs(dtstart);
+    if (!stored.some((o) => o.recurrenceId && toMs(o.recurrenceId) === startMs)) yield storedInstance(master, ctx);
     return;
   }
 

@@ -63,7 +63,8 @@ export function zoneFromVtimezone(vtimezone: ICAL.Component): ICAL.Timezone | nu
   if (known) return known;
   const tzid = vtimezone.getFirstPropertyValue('tzid');
   if (typeof tzid !== 'string' || !tzid) return null;
-  const key = tzid + '\0' + createHash('sha1').update(vtimezone.toString()).digest('hex');
+  // jCal is the parsed text (same text, same jCal) and serialises about twice as fast as toString().
+  const key = tzid + '\0' + createHash('sha1').update(JSON.stringify(vtimezone.jCal)).digest('hex');
   let zone = vtimezoneCache.get(key);
   if (!zone) zone = remember(vtimezoneCache, key, new RulesTimezone(tzid, vtimezone, new VtimezoneRules(tzid, vtimezone)));
   byComponent.set(vtimezone, zone);

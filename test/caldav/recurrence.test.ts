@@ -184,3 +184,21 @@ END:VEVENT`);
   assert.equal(overlaps(c, '2024-01-03T00:00:00Z', '2024-01-04T00:00:00Z'), true);
   assert.equal(overlaps(c, '2024-01-04T00:00:00Z', '2024-01-05T00:00:00Z'), false); // 11:00 Paris = 10:00Z
 });
+
+test('a non-recurring master with an override of its only instance is replaced by the override', () => {
+  const c = cal(`BEGIN:VEVENT
+UID:single-override
+DTSTAMP:20240101T000000Z
+DTSTART:20240110T090000Z
+DTEND:20240110T100000Z
+END:VEVENT
+BEGIN:VEVENT
+UID:single-override
+DTSTAMP:20240101T000000Z
+RECURRENCE-ID:20240110T090000Z
+DTSTART:20240110T150000Z
+DTEND:20240110T160000Z
+END:VEVENT`);
+  assert.equal(overlaps(c, '2024-01-10T09:00:00Z', '2024-01-10T10:00:00Z'), false);
+  assert.equal(overlaps(c, '2024-01-10T15:00:00Z', '2024-01-10T16:00:00Z'), true);
+});

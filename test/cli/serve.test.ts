@@ -27,7 +27,8 @@ function startServe(args: string[]): Promise<Running> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString('utf8');
       const m = /listening on (http:\/\/\S+\/)/.exec(out);
-      if (m) {
+      // The banner ends with the Ctrl-C hint; wait for all of it (pipes may split it).
+      if (m && out.includes('Stop with Ctrl-C.')) {
         clearTimeout(timer);
         resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err });
       }

@@ -90,7 +90,7 @@ function to4(card: VCard): OutProp[] {
   const labels = card.properties.filter((p) => p.name === 'LABEL');
   const sortString = card.properties.find((p) => p.name === 'SORT-STRING');
   for (const p of card.properties) {
-    if (p.name === 'VERSION' || DROP_IN_4.has(p.name)) continue;
+    if (p.name === 'VERSION' || DROP_IN_4.has(p.name) || isDuplicateKindOrMember(card, p, 'KIND', 'MEMBER')) continue;
     let name = p.name;
     let value = p.rawValue;
     const params: Params = [];
@@ -154,7 +154,7 @@ function to3(card: VCard): OutProp[] {
     out.push({ group: undefined, name: 'N', params: [], value: `${escapeText(card.fn ?? '')};;;;` });
   }
   for (const p of card.properties) {
-    if (p.name === 'VERSION') continue;
+    if (p.name === 'VERSION' || isDuplicateKindOrMember(card, p, 'X-ADDRESSBOOKSERVER-KIND', 'X-ADDRESSBOOKSERVER-MEMBER')) continue;
     let name = p.name;
     let value = p.rawValue;
     const params: Params = [];
@@ -220,6 +220,19 @@ function to3(card: VCard): OutProp[] {
     }
   }
   return out;
+}
+
+/**
+ * Cards written by clients that speak both dialects carry KIND and X-ADDRESSBOOKSERVER-KIND (and
+ * both member spellings): the one that would be mapped onto a property already present is skipped.
+ */
+function isDuplicateKindOrMember(card: VCard, p: VCardProperty, kind: string, member: string): boolean {
+  const isKind = p.name === 'KIND' || p.name === 'X-ADDRESSBOOKSERVER-KIND';
+  const isMember = p.name === 'MEMBER' || p.name === 'X-ADDRESSBOOKSERVER-MEMBER';
+  const target = isKind ? kind : isMember ? member : undefined;
+  // Not a kind/member property, or already spelled the target version's way: keep it.
+  if (target === undefined || p.name === target) return false;
+  return card.properties.some((q) => q.name === target && (isKind || q.value.trim() === p.value.trim()));
 }
 
 /** N has 5 components and ADR 7 in both versions; Apple writes a group's N as one. */

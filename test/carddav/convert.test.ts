@@ -216,3 +216,15 @@ test('date form helpers', () => {
   assert.equal(extendedDateTime('20240301T091500-0800'), '2024-03-01T09:15:00-08:00');
   assert.equal(extendedDateTime('circa 1800'), 'circa 1800');
 });
+
+test('cards carrying both KIND spellings convert without duplicates', () => {
+  const both3 = crlf('BEGIN:VCARD', 'VERSION:3.0', 'N:Team', 'FN:Team', 'KIND:group', 'X-ADDRESSBOOKSERVER-KIND:group',
+    'MEMBER:urn:uuid:a', 'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:a', 'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:b', 'UID:t', 'END:VCARD');
+  assert.deepEqual(lines(renderAddressData(both3, as('4.0')).data), [
+    'BEGIN:VCARD', 'VERSION:4.0', 'N:Team;;;;', 'FN:Team', 'KIND:group', 'MEMBER:urn:uuid:a', 'MEMBER:urn:uuid:b', 'UID:t', 'END:VCARD',
+  ]);
+  const both4 = crlf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Team', 'KIND:group', 'X-ADDRESSBOOKSERVER-KIND:group', 'MEMBER:urn:uuid:a', 'UID:t', 'END:VCARD');
+  assert.deepEqual(lines(renderAddressData(both4, as('3.0')).data), [
+    'BEGIN:VCARD', 'VERSION:3.0', 'N:Team;;;;', 'FN:Team', 'X-ADDRESSBOOKSERVER-KIND:group', 'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:a', 'UID:t', 'END:VCARD',
+  ]);
+});

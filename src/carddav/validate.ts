@@ -8,12 +8,13 @@ import { type VCard, type VCardVersion, VCardSyntaxError, VCardVersionError, dec
  * Validation of an address object resource on PUT/COPY/MOVE (RFC 6352 §5.1, §6.3.2.1). Every
  * refusal is a 403 with the RFC's precondition element, like the CalDAV twin.
  *
- * Decisions (see the report in the commit history for the evidence):
+ * Decisions:
  * - A missing Content-Type is accepted; text/vcard, text/x-vcard and text/directory (RFC 2425's
  *   type for 3.0) are; a charset other than UTF-8 is not (RFC 6350 §10.1).
  * - UID is required: RFC 6352 §5.1 says every vCard in an address book MUST have one, and the
- *   server cannot add one because stored bytes are exactly what the client sent. (Servers that
- *   accept UID-less cards, like SabreDAV, do so by rewriting the card.)
+ *   server cannot add one because stored bytes are exactly what the client sent. (SabreDAV
+ *   refused UID-less cards from 1.7 on and later started adding a UID, i.e. rewriting the card;
+ *   the clients reported sending none were old CardDAV-Sync and Roundcube plugin versions.)
  * - FN is required (RFC 2426 §3.1.1 and RFC 6350 §6.2.1 both say so); N is not, although RFC 2426
  *   requires it in 3.0, because real 3.0 producers omit it and nothing in CardDAV depends on it.
  * - Control characters other than TAB are refused: vCard forbids them and they cannot travel in

@@ -58,8 +58,14 @@ export async function copyMove(env: DavEnv, req: DavRequest, src: Resource): Pro
   if (existed && !overwrite) throw new DavError(412, 'The destination exists and Overwrite is F');
   if (dest.kind === 'root' || dest.kind === 'principal' || dest.kind === 'home') throw new DavError(403, 'Cannot overwrite this collection');
 
-  checkWritePreconditions(req, { exists: true, etag: src.kind === 'file' ? `"${src.blob}"` : `"${src.coll.snapshot.commit}"`, lastModified: src.coll.snapshot.time });
-  env.locks.checkWrite(req, [{ href: dest.href, collection: dest.kind === 'collection' }, ...(isMove ? [{ href: src.href, collection: src.kind === 'collection' }] : [])]);
+  const srcEtag = src.kind === 'file' ? `"${src.blob}"` : `"${src.coll.snapshot.commit}"`;
+  checkWritePreconditions(req, { exists: true, etag: srcEtag, lastModified: src.coll.snapshot.time });
+  // The destination's locks protect it (and, when it is replaced, what is below it); a MOVE also removes the source.
+  const destEtag = dest.kind === 'file' ? `"${dest.blob}"` : dest.kind === 'collection' && dest.coll.snapshot.commit ? `"${dest.coll.snapshot.commit}"` : undefined;
+  await env.locks.checkWrite(req, [
+    { href: dest.href, collection: dest.kind === 'collection', membership: !existed, ...(destEtag ? { etag: destEtag } : {}) },
+    ...(isMove ? [{ href: src.href, collection: src.kind === 'collection', membership: true, etag: srcEtag }] : []),
+  ]);
 
   // A whole repository to a free repository slot, or replacing one: rename keeps its history.
   const srcIsRepo = src.kind === 'collection' && src.dir === '';

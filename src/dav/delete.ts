@@ -26,7 +26,7 @@ export async function del(env: DavEnv, req: DavRequest, r: Resource): Promise<Da
         const blob = head.files.get(path);
         if (!blob) throw new DavError(404, 'Not Found');
         checkWritePreconditions(req, { exists: true, etag: `"${blob}"`, lastModified: head.time });
-        env.locks.checkWrite(req, [{ href: r.href, etag: `"${blob}"` }]);
+        await env.locks.checkWrite(req, [{ href: r.href, etag: `"${blob}"`, membership: true }]);
         const describe = coll.type.checkPut ? await describeStored(env, r) : 'file';
         return { ops: [{ op: 'delete', path }, ...(await dropMemberProps(coll, head, path))], message: `Delete ${describe} (${path})` };
       });
@@ -37,12 +37,13 @@ export async function del(env: DavEnv, req: DavRequest, r: Resource): Promise<Da
       const { coll, dir } = r;
       if (dir === '') {
         checkWritePreconditions(req, { exists: true, ...(coll.snapshot.commit ? { etag: `"${coll.snapshot.commit}"` } : {}), lastModified: coll.snapshot.time });
-        env.locks.checkWrite(req, [{ href: r.href, collection: true }]);
+        await env.locks.checkWrite(req, [{ href: r.href, collection: true, membership: true, ...(coll.snapshot.commit ? { etag: `"${coll.snapshot.commit}"` } : {}) }]);
         await env.store.remove(coll.rel);
       } else {
         await commitTo(env, coll, async (head) => {
           if (!head.dirs.has(dir)) throw new DavError(404, 'Not Found');
-          env.locks.checkWrite(req, [{ href: r.href, collection: true }]);
+          checkWritePreconditions(req, { exists: true, ...(head.commit ? { etag: `"${head.commit}"` } : {}), lastModified: head.time });
+          await env.locks.checkWrite(req, [{ href: r.href, collection: true, membership: true, ...(head.commit ? { etag: `"${head.commit}"` } : {}) }]);
           return { ops: [{ op: 'delete', path: dir }, ...(await dropMemberProps(coll, head, dir))], message: `Delete folder ${dir} from ${collectionLabel(coll)}` };
         });
       }

@@ -63,9 +63,9 @@ export async function mkcol(env: DavEnv, req: DavRequest, r: Resource): Promise<
       const where = env.registry.homes.find((h) => h.collectionType === type.id);
       throw new DavError(403, `Create ${type.noun} collections under /${r.user}/${where?.segment ?? ''}/`, { condition: dav('valid-resourcetype') });
     }
-    env.locks.checkWrite(req, [{ href: r.href }]);
+    await env.locks.checkWrite(req, [{ href: r.href, membership: true }]);
     const meta = emptyMeta(type.id);
-    const applied = applyUpdates(meta.properties, updates, type, true);
+    const applied = applyUpdates(meta.properties, updates, type, true, env.registry.properties);
     if (!applied.ok) return failed(responseRoot, applied.results);
     const label = collectionLabel({ rel: r.target.rel, meta, type });
     try {
@@ -86,13 +86,13 @@ export async function mkcol(env: DavEnv, req: DavRequest, r: Resource): Promise<
   if (!parentExists) throw new DavError(409, 'The parent collection does not exist');
   if (requested && requested.id !== 'plain') throw new DavError(403, `A ${requested.noun} collection must be created in its home`, { condition: dav('valid-resourcetype') });
   const meta = emptyMeta();
-  const applied = applyUpdates(meta.properties, updates, null, true);
+  const applied = applyUpdates(meta.properties, updates, null, true, env.registry.properties);
   if (!applied.ok) return failed(responseRoot, applied.results);
-  await commitTo(env, coll, (head) => {
+  await commitTo(env, coll, async (head) => {
     if (head.dirs.has(path) || head.files.has(path)) throw new DavError(405, 'A resource already exists at this URL');
     const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     if (parent !== '' && !head.dirs.has(parent)) throw new DavError(409, 'The parent collection does not exist');
-    env.locks.checkWrite(req, [{ href: r.href }]);
+    await env.locks.checkWrite(req, [{ href: r.href, membership: true }]);
     return { ops: [{ op: 'put', path: metaPath(path), data: serializeMeta(meta) }], message: `Create folder ${path} in ${collectionLabel(coll)}` };
   });
   return { status: 201, headers: {} };

@@ -42,8 +42,10 @@ export function applyUpdates(
   updates: readonly PropUpdate[],
   type: CollectionType | null,
   creating: boolean,
+  /** Live properties the registry adds (lockdiscovery, supportedlock, ...): protected too. */
+  extraLive: readonly { name: Clark }[] = [],
 ): { ok: boolean; results: PropResult[] } {
-  const live = [...CORE_PROPERTIES, ...PRINCIPAL_PROPERTIES];
+  const live = [...CORE_PROPERTIES, ...PRINCIPAL_PROPERTIES, ...extraLive];
   const failures = new Map<Clark, DavError>();
   for (const u of updates) {
     const name = u.prop.name;
@@ -95,18 +97,22 @@ export async function proppatch(env: DavEnv, req: DavRequest, r: Resource): Prom
   await commitTo(env, coll, async (head) => {
     let dir: string;
     let member: string | null = null;
+    let etag: string | undefined;
     if (r.kind === 'collection') {
       dir = r.dir;
       if (dir !== '' && !head.dirs.has(dir)) throw new DavError(404, 'Not Found');
+      if (head.commit) etag = `"${head.commit}"`;
     } else {
       const blob = head.files.get(r.path);
       if (!blob) throw new DavError(404, 'Not Found');
       ({ dir, name: member } = splitParent(r.path));
+      etag = `"${blob}"`;
     }
-    env.locks.checkWrite(req, [{ href: r.href, ...(r.kind === 'collection' ? { collection: false } : {}) }]);
+    // Setting properties of a collection is not a write to its members: their locks do not count.
+    await env.locks.checkWrite(req, [{ href: r.href, ...(etag ? { etag } : {}) }]);
     const meta = await metaAt(coll, head, dir);
     const props = member === null ? meta.properties : (meta.members[member] ??= {});
-    outcome = applyUpdates(props, updates, type, false);
+    outcome = applyUpdates(props, updates, type, false, env.registry.properties);
     if (!outcome.ok) return null;
     const what = member === null ? (dir === '' ? collectionLabel(coll) : `folder ${dir}`) : member;
     const changed = updates.map((u) => shortName(u.prop.name));

@@ -47,7 +47,7 @@ export async function put(env: DavEnv, req: DavRequest, r: Resource): Promise<Da
     if (dir !== '' && !head.dirs.has(dir)) throw new DavError(409, 'The parent collection does not exist');
     const state = { exists: oldBlob !== undefined, ...(oldBlob ? { etag: `"${oldBlob}"` } : {}), lastModified: head.time };
     checkWritePreconditions(req, state);
-    env.locks.checkWrite(req, [{ href, ...(oldBlob ? { etag: `"${oldBlob}"` } : {}) }]);
+    await env.locks.checkWrite(req, [{ href, ...(oldBlob ? { etag: `"${oldBlob}"` } : {}), membership: oldBlob === undefined }]);
     if (check?.uid !== undefined && coll.type.findUid) {
       const holder = await coll.type.findUid(coll, head, check.uid);
       if (holder !== undefined && holder !== path) {

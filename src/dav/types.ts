@@ -83,17 +83,23 @@ export interface WriteTarget {
   etag?: string;
   /** A collection: locks on members (depth infinity) count too. */
   collection?: boolean;
+  /**
+   * The write adds or removes the resource at `href` (PUT of a new file, MKCOL, DELETE, a MOVE
+   * source, a new COPY/MOVE destination): a depth-0 lock on the parent collection counts too.
+   */
+  membership?: boolean;
 }
 
 /**
  * Write locks and the If header. `checkWrite` throws 423 (DAV:lock-token-submitted) when a
  * target is locked and the request's If header does not carry the token, and 412 when the If
- * header's conditions do not hold. `forget` drops the locks of a removed resource (and below).
+ * header's conditions do not hold (it may be async: callers await it). `forget` drops the locks
+ * of a removed resource (and below).
  */
 export interface LockManager {
   /** True when LOCK/UNLOCK are implemented (DAV compliance class 2). */
   readonly class2: boolean;
-  checkWrite(req: DavRequest, targets: WriteTarget[]): void;
+  checkWrite(req: DavRequest, targets: WriteTarget[]): void | Promise<void>;
   forget(href: string): void;
   lock?(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse>;
   unlock?(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse>;

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { noLocks } from '../dav/noLocks.js';
+import { createLockManager } from '../dav/locks/index.js';
+import { resolve } from '../dav/resolve.js';
 import { createStore } from '../store/index.js';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
@@ -14,7 +15,10 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const store = createStore(config.root);
   const registry = buildRegistry();
-  const app = createApp({ config, store, registry, locks: noLocks });
+  // WebDAV class 2: locks live in memory; their live properties join the registry's.
+  const locks = createLockManager({ resolve: (user, segments, trailingSlash) => resolve(store, registry, user, segments, trailingSlash) });
+  registry.properties.push(...locks.properties());
+  const app = createApp({ config, store, registry, locks });
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

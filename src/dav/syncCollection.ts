@@ -5,6 +5,7 @@ import { META_FILE } from './meta.js';
 import { statusLine, writePropResponse, writeStatusResponse, xmlResponse } from './multistatus.js';
 import { EMPTY_SYNC_COMMIT, SYNC_TOKEN_PREFIX, syncTokenFor } from './properties.js';
 import { parseDepth, propertiesOf, type PropRequest } from './propfind.js';
+import { readMeta } from './resolve.js';
 import type { CollectionView, DavResponse, ReportContext, Resource } from './types.js';
 import { child, elements, textOf } from './xml/element.js';
 import { dav } from './xml/names.js';
@@ -61,19 +62,45 @@ async function snapshotOf(coll: CollectionView, commit: ObjectId): Promise<Snaps
   return snap;
 }
 
+/**
+ * What a path holds in a snapshot: a blob id, FOLDER for a folder of a plain collection (child
+ * collections are members too, RFC 6578 §3.3; a folder "changes" only when it appears or goes,
+ * its content is reported at sync-level infinite), or null.
+ */
+const FOLDER = 'folder';
+type State = ObjectId | typeof FOLDER | null;
+
+function stateOf(snap: Snapshot, path: string, folders: boolean): State {
+  const blob = snap.files.get(path);
+  if (blob !== undefined) return blob;
+  return folders && snap.dirs.has(path) ? FOLDER : null;
+}
+
+/** Add `path` and, for collections with folders, every folder above it (a folder comes and goes with its files). */
+function addCandidate(set: Set<string>, path: string, folders: boolean): void {
+  set.add(path);
+  if (!folders) return;
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) set.add(path.slice(0, i));
+}
+
 /** Paths (sorted) whose state at `head` differs from what the client holds. */
-async function changedPaths(coll: CollectionView, pos: SyncPosition, head: Snapshot): Promise<Array<{ path: string; to: ObjectId | null }>> {
+async function changedPaths(coll: CollectionView, pos: SyncPosition, head: Snapshot): Promise<Array<{ path: string; from: State; to: State }>> {
+  const folders = coll.type.allowsFolders;
   const base = await snapshotOf(coll, pos.base);
   const layers = await Promise.all(pos.layers.map(async (l) => ({ snap: await snapshotOf(coll, l.commit), cutoff: l.cutoff })));
+  // A path can differ between what the client holds and HEAD only if it differs between base and
+  // HEAD, or between base and a layer that covers it. Tree diffs compare blob ids: no blob is read.
   const candidates = new Set<string>();
-  for (const c of coll.repo.diff(base, head)) candidates.add(c.path);
-  for (const l of layers) for (const c of coll.repo.diff(base, l.snap)) if (c.path <= l.cutoff) candidates.add(c.path);
-  const out: Array<{ path: string; to: ObjectId | null }> = [];
+  for (const c of coll.repo.diff(base, head)) addCandidate(candidates, c.path, folders);
+  for (const l of layers) {
+    for (const c of coll.repo.diff(base, l.snap)) if (c.path <= l.cutoff) addCandidate(candidates, c.path, folders);
+  }
+  const out: Array<{ path: string; from: State; to: State }> = [];
   for (const path of [...candidates].sort()) {
-    let held = base.files.get(path) ?? null;
-    for (const l of layers) if (path <= l.cutoff) held = l.snap.files.get(path) ?? null;
-    const now = head.files.get(path) ?? null;
-    if (held !== now) out.push({ path, to: now });
+    let held = stateOf(base, path, folders);
+    for (const l of layers) if (path <= l.cutoff) held = stateOf(l.snap, path, folders);
+    const now = stateOf(head, path, folders);
+    if (held !== now) out.push({ path, from: held, to: now });
   }
   return out;
 }
@@ -131,11 +158,14 @@ export async function syncCollection(ctx: ReportContext): Promise<DavResponse> {
     for (const c of changes) {
       const href = hrefOf([...base, ...c.path.split('/')], false);
       if (c.to === null) {
-        writeStatusResponse(w, href, 404);
+        writeStatusResponse(w, c.from === FOLDER ? `${href}/` : href, 404);
         continue;
       }
-      const file: Resource = { kind: 'file', href, user: r.user, coll, path: c.path, blob: c.to };
-      writePropResponse(w, href, await propertiesOf(ctx.env, file, request));
+      const member: Resource =
+        c.to === FOLDER
+          ? { kind: 'collection', href: `${href}/`, user: r.user, coll, dir: c.path, meta: await readMeta(coll, head, c.path) }
+          : { kind: 'file', href, user: r.user, coll, path: c.path, blob: c.to };
+      writePropResponse(w, member.href, await propertiesOf(ctx.env, member, request));
     }
     if (truncated) {
       w.open(dav('response')).leaf(dav('href'), r.href).leaf(dav('status'), statusLine(507));

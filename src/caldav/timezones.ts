@@ -24,7 +24,7 @@ export interface TimezoneResolver {
 }
 
 export interface ResolverOptions {
-  /** The zone floating times are read in: an ICAL.Timezone, or an IANA name / TZID resolvable in the object. */
+  /** The zone floating times and DATE values are read in: an ICAL.Timezone, or an IANA name. null/absent = UTC. */
   floatingZone?: ICAL.Timezone | string | null;
 }
 
@@ -108,7 +108,8 @@ export function resolverFor(vcalendar: ICAL.Component, opts: ResolverOptions = {
   const resolve = (tzid: string): ICAL.Timezone | null => local.get(tzid) ?? ianaZone(tzid);
   let floating: ICAL.Timezone | null = null;
   if (opts.floatingZone instanceof ICAL.Timezone) floating = opts.floatingZone;
-  else if (typeof opts.floatingZone === 'string') floating = resolve(opts.floatingZone);
+  // A zone named by the query or collection (e.g. RFC 7809 timezone-id): IANA first, the object's own definitions only as a fallback.
+  else if (typeof opts.floatingZone === 'string') floating = ianaZone(opts.floatingZone) ?? resolve(opts.floatingZone);
   return { resolve, floating };
 }
 

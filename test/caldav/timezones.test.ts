@@ -111,3 +111,18 @@ test('parseCal helper sanity: fixtures use CRLF and parse', () => {
   assert.match(fixtureText('paris-weekly.ics'), /\r\n/);
   assert.equal(parseCal(fixtureText('paris-weekly.ics')).name, 'vcalendar');
 });
+
+test('a floating zone named by the query is the IANA zone, not an object’s own VTIMEZONE of that name', () => {
+  const custom = fixtureText('paris-custom-vtimezone.ics').match(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/)![0];
+  const c = cal(`${custom}
+BEGIN:VEVENT
+UID:floating-in-custom
+DTSTAMP:20240101T000000Z
+DTSTART:20240401T090000
+DURATION:PT30M
+END:VEVENT`);
+  // IANA Paris on 1 April 2024 is +02:00: 07:00Z (the object's custom rules would give 08:00Z).
+  const tz = resolverFor(c, { floatingZone: 'Europe/Paris' });
+  assert.equal(calendarObjectOverlaps(c, 'VEVENT', range('2024-04-01T07:00:00Z', '2024-04-01T07:10:00Z'), tz), true);
+  assert.equal(calendarObjectOverlaps(c, 'VEVENT', range('2024-04-01T08:00:00Z', '2024-04-01T08:10:00Z'), tz), false);
+});

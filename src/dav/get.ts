@@ -7,6 +7,8 @@ import { escapeXml } from './xml/writer.js';
 /** GET/HEAD. Files return their stored bytes untouched; collections a small HTML index for people. */
 export async function get(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse> {
   if (r.kind === 'missing') throw new DavError(404, 'Not Found');
+  // RFC 4918 §10.4 applies the If header to every method: with no write targets this only evaluates it (412).
+  if (req.headers['if'] !== undefined) await env.locks.checkWrite(req, []);
   if (r.kind === 'file') {
     const etag = `"${r.blob}"`;
     const lastModified = r.coll.snapshot.time;

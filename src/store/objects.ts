@@ -9,6 +9,7 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
+import { writePack } from './pack.js';
 import { StoreError, type ObjectId } from './types.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
@@ -125,48 +126,72 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+const PACK_THRESHOLD = 100;
+/** Keeps a pack far below the 2 GiB limit of 32-bit index offsets for any sane item size. */
+const PACK_MAX_OBJECTS = 20000;
+
+/** Unique temp names without asking the random generator per object. */
+const TMP_PREFIX = `${process.pid.toString(36)}_${randomBytes(4).toString('hex')}_`;
+let tmpCounter = 0;
+
+/** Open file handles per phase: bounded so a 10k-item import does not run out of descriptors. */
+const WRITE_CHUNK = 128;
+
 /**
- * Write objects durably as loose objects: each is deflated into a temp file beside its final
- * place, fsynced and renamed; then every directory touched is fsynced. Objects already present
- * (loose) are skipped. Returns the number of bytes written.
+ * Write objects durably as loose objects, skipping those already present (loose). In chunks:
+ * deflate each into a temp file beside its final place, then fsync them all (after the first,
+ * most find nothing left to flush), then rename them into place; last, fsync every directory
+ * touched. A crash leaves only complete objects or stray temp files. Returns bytes written.
  */
 export async function writeObjects(gitDir: string, objects: readonly PendingObject[]): Promise<number> {
   const objectsDir = join(gitDir, 'objects');
   const dirsToSync = new Set<string>();
-  let bytes = 0;
   const seen = new Set<string>();
-  await Promise.all(
-    objects.map(async (o) => {
-      if (seen.has(o.oid)) return;
-      seen.add(o.oid);
-      const dir = join(objectsDir, o.oid.slice(0, 2));
-      const final = join(dir, o.oid.slice(2));
-      if (fs.existsSync(final)) return;
-      try {
-        await fsp.mkdir(dir);
-        dirsToSync.add(objectsDir);
-      } catch (e) {
-        if ((e as { code?: unknown }).code !== 'EEXIST') throw e;
-      }
-      const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');
-      // Level 1: trees of big flat collections are rewritten on every commit; gc recompresses later.
-      const deflated = deflateSync(Buffer.concat([header, o.data]), { level: 1 });
-      const tmp = join(dir, `tmp_obj_${randomBytes(6).toString('hex')}`);
-      const fh = await fsp.open(tmp, 'wx', 0o444);
-      try {
-        await fh.writeFile(deflated);
-        await fh.sync();
-      } catch (e) {
-        await fh.close().catch(() => undefined);
-        await fsp.unlink(tmp).catch(() => undefined);
-        throw e;
-      }
-      await fh.close();
-      await fsp.rename(tmp, final);
-      dirsToSync.add(dir);
-      bytes += deflated.length;
-    }),
-  );
+  const todo: PendingObject[] = [];
+  for (const o of objects) {
+    if (seen.has(o.oid)) continue;
+    seen.add(o.oid);
+    if (!fs.existsSync(join(objectsDir, o.oid.slice(0, 2), o.oid.slice(2)))) todo.push(o);
+  }
+  // Imports: one pack instead of thousands of fsynced files (git receive-pack's unpack limit is 100 too).
+  if (todo.length >= PACK_THRESHOLD) {
+    let bytes = 0;
+    for (let i = 0; i < todo.length; i += PACK_MAX_OBJECTS) bytes += await writePack(gitDir, todo.slice(i, i + PACK_MAX_OBJECTS));
+    return bytes;
+  }
+  let bytes = 0;
+  for (let i = 0; i < todo.length; i += WRITE_CHUNK) {
+    const chunk = todo.slice(i, i + WRITE_CHUNK);
+    const written = await Promise.all(
+      chunk.map(async (o) => {
+        const dir = join(objectsDir, o.oid.slice(0, 2));
+        // Synchronous and checked once per directory: a failing mkdir per object costs more than the write.
+        if (!dirsToSync.has(dir) && !fs.existsSync(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          dirsToSync.add(objectsDir);
+        }
+        const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');
+        // Level 1: trees of big flat collections are rewritten on every commit; gc recompresses later.
+        const deflated = deflateSync(Buffer.concat([header, o.data]), { level: 1 });
+        const tmp = join(dir, `tmp_obj_${TMP_PREFIX}${(tmpCounter++).toString(36)}`);
+        const fh = await fsp.open(tmp, 'wx', 0o444);
+        dirsToSync.add(dir);
+        bytes += deflated.length;
+        return { fh, tmp, final: join(dir, o.oid.slice(2)), deflated };
+      }),
+    );
+    try {
+      await Promise.all(written.map((w) => w.fh.writeFile(w.deflated)));
+      await Promise.all(written.map((w) => w.fh.sync()));
+    } catch (e) {
+      await Promise.all(written.map((w) => w.fh.close().catch(() => undefined)));
+      await Promise.all(written.map((w) => fsp.unlink(w.tmp).catch(() => undefined)));
+      throw e;
+    }
+    await Promise.all(written.map((w) => w.fh.close()));
+    // Another writer may have stored the same object meanwhile: same bytes, so replacing it is harmless.
+    await Promise.all(written.map((w) => fsp.rename(w.tmp, w.final)));
+  }
   await Promise.all([...dirsToSync].map(fsyncDir));
   return bytes;
 }

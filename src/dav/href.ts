@@ -44,7 +44,9 @@ export function segmentsOfHref(href: string, origin: string): { segments: string
       throw new DavError(400, `Bad URL "${href}"`);
     }
     const o = new URL(origin);
-    if (u.host !== o.host) throw new DavError(502, `URL "${href}" is on another server`);
+    // The host decides; the scheme may differ from the one we see behind a TLS-terminating
+    // proxy (clients say https://, we are spoken to in http://), but it must be HTTP.
+    if (u.host !== o.host || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new DavError(502, `URL "${href}" is on another server`);
     path = u.pathname;
   }
   return splitPath(path);

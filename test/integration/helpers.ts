@@ -52,8 +52,9 @@ export async function rawRequest(k: Kalends, head: string, body = ''): Promise<{
       const m = /^HTTP\/1\.1 (\d{3})/.exec(data);
       resolve({ status: m ? Number(m[1]) : 0, text: data });
     });
+    // The request says `Connection: close`: the server ends the connection after answering.
     s.write(head.replace(/\n/g, '\r\n') + '\r\n' + body);
-    setTimeout(() => s.end(), 0);
+    s.setTimeout(10_000, () => s.destroy(new Error('no answer in 10 s')));
   });
 }
 

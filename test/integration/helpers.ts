@@ -217,8 +217,9 @@ export function lsTree(k: Kalends, rel: string): string[] {
   return bare(k, rel, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter(Boolean);
 }
 
+/** Errors from `git fsck --strict` (throws on a non-zero exit); dangling objects of lost races are not errors. */
 export function fsck(k: Kalends, rel: string): string {
-  return execFileSync('git', ['--git-dir', join(k.root, rel), 'fsck', '--strict', '--no-progress'], { env: gitEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', ['--git-dir', join(k.root, rel), 'fsck', '--strict', '--no-progress', '--no-dangling'], { env: gitEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Git blob id of some text, computed by native git. */

@@ -6,7 +6,7 @@ import { parseCommit, parseTree, serializeCommit, type TreeEntry } from './forma
 import { ByteLru, LruMap } from './lru.js';
 import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
-import { isObjectId, makeObject, readObject, writeObjects, type PackCache, type PendingObject } from './objects.js';
+import { ObjectReader, isObjectId, makeObject, writeObjects, type PendingObject } from './objects.js';
 import { compareAndSwapRef, readHead, type HeadState } from './refs.js';
 import { EMPTY_SNAPSHOT, diffSnapshots, flattenTree } from './snapshot.js';
 import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
@@ -42,7 +42,6 @@ const EMPTY_INFO: HeadInfo = { snapshot: EMPTY_SNAPSHOT, tree: null, treeIds: ne
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Collection implements GitCollection {
-  private packCache: PackCache = {};
   /** Parsed trees of the current HEAD (and of commits being built): unchanged subtrees are never re-read. */
   private readonly trees = new Map<ObjectId, readonly TreeEntry[]>();
   private current: HeadInfo | null = null;
@@ -51,12 +50,15 @@ export class Collection implements GitCollection {
   private readonly loading = new Map<ObjectId, Promise<HeadInfo | null>>();
   private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
   private watcher: RefWatcher | null = null;
+  private readonly objects: ObjectReader;
 
   constructor(
     readonly id: string,
     readonly gitDir: string,
     private readonly deps: CollectionDeps,
-  ) {}
+  ) {
+    this.objects = new ObjectReader(gitDir);
+  }
 
   /** Start the ref watcher (a hint to refresh HEAD before the next request). */
   watch(): void {
@@ -76,9 +78,9 @@ export class Collection implements GitCollection {
     return this.watcher !== null;
   }
 
-  /** Pack indexes change after gc: forget the ones isomorphic-git loaded. */
+  /** Packs change after gc: forget what was loaded about them. */
   dropPackCache(): void {
-    this.packCache = {};
+    this.objects.refresh();
   }
 
   async head(): Promise<Snapshot> {
@@ -95,7 +97,7 @@ export class Collection implements GitCollection {
   async readBlob(id: ObjectId): Promise<Uint8Array> {
     const hit = this.blobs.get(id);
     if (hit) return hit;
-    const o = await readObject(this.gitDir, id, this.packCache);
+    const o = await this.objects.read(id);
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${id} in ${this.id}`);
     this.blobs.set(id, o.data);
     return o.data;
@@ -171,7 +173,7 @@ export class Collection implements GitCollection {
   }
 
   private async checkBlob(oid: ObjectId): Promise<void> {
-    const o = isObjectId(oid) ? await readObject(this.gitDir, oid, this.packCache) : null;
+    const o = isObjectId(oid) ? await this.objects.read(oid) : null;
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${oid} in ${this.id}`);
     this.blobs.set(oid, o.data);
   }
@@ -195,7 +197,7 @@ export class Collection implements GitCollection {
     let p = this.loading.get(oid);
     if (!p) {
       p = (async () => {
-        const o = await readObject(this.gitDir, oid, this.packCache);
+        const o = await this.objects.read(oid);
         if (!o || o.type !== 'commit') return null;
         const c = parseCommit(oid, o.data);
         // Only HEAD's trees stay cached; an old commit's trees are read and let go.
@@ -225,7 +227,7 @@ export class Collection implements GitCollection {
   private async readTree(oid: ObjectId, keep: boolean): Promise<readonly TreeEntry[]> {
     const hit = this.trees.get(oid);
     if (hit) return hit;
-    const o = await readObject(this.gitDir, oid, this.packCache);
+    const o = await this.objects.read(oid);
     if (!o || o.type !== 'tree') throw new StoreError('corrupt', `${this.id}: tree ${oid} is missing`);
     const entries = parseTree(oid, o.data);
     if (keep) this.trees.set(oid, entries);

@@ -47,16 +47,17 @@ export class LruMap<K, V> {
   }
 }
 
-/** Byte-bounded cache of immutable buffers (content-addressed, so never stale). */
-export class ByteLru<K> {
-  private readonly map = new Map<K, Uint8Array>();
+/** Byte-bounded cache of immutable values (content-addressed, so never stale). */
+export class ByteLru<K, V = Uint8Array> {
+  private readonly map = new Map<K, V>();
   private bytes = 0;
   constructor(
     private readonly maxBytes: number,
     private readonly maxItemBytes: number,
+    private readonly sizeOf: (v: V) => number = (v) => (v as unknown as Uint8Array).byteLength,
   ) {}
 
-  get(key: K): Uint8Array | undefined {
+  get(key: K): V | undefined {
     const v = this.map.get(key);
     if (v !== undefined) {
       this.map.delete(key);
@@ -65,14 +66,15 @@ export class ByteLru<K> {
     return v;
   }
 
-  set(key: K, value: Uint8Array): void {
-    if (value.byteLength > this.maxItemBytes || this.map.has(key)) return;
+  set(key: K, value: V): void {
+    const size = this.sizeOf(value);
+    if (size > this.maxItemBytes || this.map.has(key)) return;
     this.map.set(key, value);
-    this.bytes += value.byteLength;
+    this.bytes += size;
     while (this.bytes > this.maxBytes) {
-      const first = this.map.entries().next().value as [K, Uint8Array];
+      const first = this.map.entries().next().value as [K, V];
       this.map.delete(first[0]);
-      this.bytes -= first[1].byteLength;
+      this.bytes -= this.sizeOf(first[1]);
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Git object I/O. Writes are loose objects made here (deflate, SHA-1, temp file, fsync, rename),
- * reads take a synchronous fast path for loose objects and fall back to isomorphic-git, which
- * understands packfiles (after `git gc`).
+ * Git object I/O. Writes are made here: loose objects (deflate, SHA-1, temp file, fsync, rename)
+ * or, for big batches, one pack. Reads take synchronous paths for loose objects and packs, and
+ * fall back to isomorphic-git for packs our reader does not understand.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { writePack } from './pack.js';
+import { PackReader } from './packReader.js';
 import { StoreError, type ObjectId } from './types.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
@@ -35,9 +36,6 @@ function loosePath(gitDir: string, oid: ObjectId): string {
   return join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2));
 }
 
-/** Opaque per-repository cache handed to isomorphic-git so pack indexes are loaded once. */
-export type PackCache = Record<string | symbol, unknown>;
-
 function parseWrapped(oid: ObjectId, raw: Buffer): GitObject {
   const sp = raw.indexOf(0x20);
   const nul = raw.indexOf(0, sp + 1);
@@ -53,20 +51,56 @@ function isType(s: string): s is ObjectType {
 }
 
 /**
- * Read an object, or null when the repository does not have it. Loose objects are read
- * synchronously: they are small, usually in the page cache, and a synchronous read costs ~10 µs
- * where the promise API costs ~150 µs here.
+ * Reads objects of one repository: loose objects and packs synchronously (small, usually in the
+ * page cache: a synchronous read costs ~10 µs where the promise API costs ~150 µs here), with
+ * isomorphic-git as the fallback for packs our reader does not understand.
  */
-export async function readObject(gitDir: string, oid: ObjectId, cache: PackCache): Promise<GitObject | null> {
-  if (!isObjectId(oid)) return null;
-  if (oid === EMPTY_TREE_ID) return { type: 'tree', data: Buffer.alloc(0) };
-  let deflated: Buffer | undefined;
-  try {
-    deflated = fs.readFileSync(loosePath(gitDir, oid));
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
+export class ObjectReader {
+  private readonly packs: PackReader;
+  /** isomorphic-git keeps pack indexes in this object: one per repository. */
+  private isoCache: Record<string | symbol, unknown> = {};
+
+  constructor(private readonly gitDir: string) {
+    this.packs = new PackReader(gitDir);
   }
-  if (deflated) {
+
+  /** Packs changed (gc): forget what was loaded about them. */
+  refresh(): void {
+    this.packs.refresh();
+    this.isoCache = {};
+  }
+
+  /** The object, or null when the repository does not have it. */
+  async read(oid: ObjectId): Promise<GitObject | null> {
+    if (!isObjectId(oid)) return null;
+    if (oid === EMPTY_TREE_ID) return { type: 'tree', data: Buffer.alloc(0) };
+    const loose = this.readLoose(oid);
+    if (loose) return loose;
+    let packErr: unknown;
+    try {
+      const packed = this.packs.read(oid);
+      if (packed) return packed;
+      // gc may have packed and pruned it between our two looks.
+      const again = this.readLoose(oid);
+      if (again) return again;
+      if (!this.packs.unsupported) return null;
+    } catch (e) {
+      packErr = e;
+    }
+    return this.readIsomorphic(oid, packErr);
+  }
+
+  private readLoose(oid: ObjectId): GitObject | null {
+    const path = loosePath(this.gitDir, oid);
+    // stat first: a thrown ENOENT (with its stack trace) costs more than the read itself.
+    if (!fs.statSync(path, { throwIfNoEntry: false })) return null;
+    let deflated: Buffer;
+    try {
+      deflated = fs.readFileSync(path);
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
     let raw: Buffer;
     try {
       raw = inflateSync(deflated);
@@ -75,25 +109,21 @@ export async function readObject(gitDir: string, oid: ObjectId, cache: PackCache
     }
     return parseWrapped(oid, raw);
   }
-  try {
-    const r = await git.readObject({ fs, gitdir: gitDir, oid, format: 'content', cache });
-    if (r.format !== 'content' || !(r.object instanceof Uint8Array) || !isType(r.type)) {
-      throw new StoreError('corrupt', `object ${oid}: unexpected read result`);
-    }
-    const data = Buffer.from(r.object.buffer, r.object.byteOffset, r.object.byteLength);
-    return { type: r.type, data };
-  } catch (e) {
-    if (e instanceof StoreError) throw e;
-    if (isIsoGitNotFound(e)) return null;
-    throw new StoreError('corrupt', `object ${oid}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-}
 
-/** Whether the repository holds the object (loose or packed). */
-export async function hasObject(gitDir: string, oid: ObjectId, cache: PackCache): Promise<boolean> {
-  if (!isObjectId(oid)) return false;
-  if (fs.existsSync(loosePath(gitDir, oid))) return true;
-  return (await readObject(gitDir, oid, cache)) !== null;
+  private async readIsomorphic(oid: ObjectId, packErr: unknown): Promise<GitObject | null> {
+    try {
+      const r = await git.readObject({ fs, gitdir: this.gitDir, oid, format: 'content', cache: this.isoCache });
+      if (r.format !== 'content' || !(r.object instanceof Uint8Array) || !isType(r.type)) {
+        throw new StoreError('corrupt', `object ${oid}: unexpected read result`);
+      }
+      return { type: r.type, data: Buffer.from(r.object.buffer, r.object.byteOffset, r.object.byteLength) };
+    } catch (e) {
+      if (packErr) throw packErr;
+      if (e instanceof StoreError) throw e;
+      if (isIsoGitNotFound(e)) return null;
+      throw new StoreError('corrupt', `object ${oid}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
 }
 
 function isNotFound(e: unknown): boolean {

@@ -25,7 +25,11 @@ const OPTIONS: xml2js.ParserOptions = {
   strict: true,
 };
 
-function convert(node: RawNode): XmlElement {
+/** DAV bodies are shallow; a deeper tree is an attack on the recursive code that walks it. */
+const MAX_DEPTH = 256;
+
+function convert(node: RawNode, depth = 0): XmlElement {
+  if (depth > MAX_DEPTH) throw new DavError(400, `XML request body nested deeper than ${MAX_DEPTH} levels`);
   const ns = node.$ns?.uri ?? '';
   const local = node.$ns?.local ?? node['#name'];
   const attrs: Record<string, string> = {};
@@ -36,7 +40,7 @@ function convert(node: RawNode): XmlElement {
   const children: Array<XmlElement | string> = [];
   for (const c of node.$$ ?? []) {
     if (c['#name'] === '__text__' || c['#name'] === '__cdata__') children.push(c._ ?? '');
-    else children.push(convert(c));
+    else children.push(convert(c, depth + 1));
   }
   return { name: `{${ns}}${local}`, attrs, children };
 }

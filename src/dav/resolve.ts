@@ -8,6 +8,7 @@ import { dav } from './xml/names.js';
 /** Parsed metadata by blob id: content-addressed, so never stale. */
 const metaCache = new Map<ObjectId, Meta>();
 const META_CACHE_MAX = 4096;
+const MAX_DIR_NAME_BYTES = 255;
 
 export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Snapshot, dir: string): Promise<Meta> {
   const blob = snapshot.files.get(dir === '' ? META_FILE : `${dir}/${META_FILE}`);
@@ -62,6 +63,11 @@ export async function resolve(store: Store, registry: Registry, user: string, se
   if (home && segments.length === 2) return { kind: 'home', href: hrefOf(segments, true), user, home };
   const repoDepth = home ? 3 : 2;
   const repoSegments = segments.slice(0, repoDepth);
+  // Repositories are directories: their names obey the file system's limit (names inside a
+  // repository are Git tree entries and do not).
+  for (const s of repoSegments) {
+    if (Buffer.byteLength(s, 'utf8') > MAX_DIR_NAME_BYTES) throw new DavError(400, `A collection name may be at most ${MAX_DIR_NAME_BYTES} bytes long`);
+  }
   const rel = repoSegments.join('/');
   const rest = segments.slice(repoDepth);
   const href = hrefOf(segments, trailingSlash);

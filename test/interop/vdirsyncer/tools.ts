@@ -161,6 +161,36 @@ password = ${q(server.password)}
 `;
 }
 
+/**
+ * One pair per time window: a vdir and the server's sync-cal through a caldav storage with
+ * start_date/end_date, which makes vdirsyncer list with calendar-query time-range REPORTs.
+ */
+export function windowsConfig(statusDir: string, vdirRoot: string, windows: Array<{ name: string; start: [number, number, number]; end: [number, number, number] }>, server: { url: string; user: string; password: string }): string {
+  const q = JSON.stringify;
+  const pairs = windows.map(
+    (w) => `[pair window_${w.name}]
+a = "window_${w.name}_local"
+b = "window_${w.name}_remote"
+collections = ["sync-cal"]
+conflict_resolution = "b wins"
+
+[storage window_${w.name}_local]
+type = "filesystem"
+path = ${q(`${vdirRoot}/${w.name}/`)}
+fileext = ".ics"
+
+[storage window_${w.name}_remote]
+type = "caldav"
+url = ${q(server.url)}
+username = ${q(server.user)}
+password = ${q(server.password)}
+start_date = "datetime(${w.start.join(', ')})"
+end_date = "datetime(${w.end.join(', ')})"
+`,
+  );
+  return `[general]\nstatus_path = ${q(statusDir + '/')}\n\n${pairs.join('\n')}`;
+}
+
 /** khal reads the calendars as they are on disk; times are shown in UTC so DST is visible. */
 export function khalConfig(calendars: Record<string, string>, dbPath: string): string {
   const cals = Object.entries(calendars)
@@ -221,21 +251,21 @@ skip_unparsable = no
  */
 const PROGRESS = [
   /^(Syncing|Metasyncing) [\w-]+\/[\w-]+$/,
-  /^Discovering collections for pair \w+$/,
-  /^Saved for \w+: collections = \[.*\]$/,
+  /^Discovering collections for pair [\w-]+$/,
+  /^Saved for [\w-]+: collections = \[.*\]$/,
   /^Should vdirsyncer attempt to create it\? \[y\/N\]: /,
-  /^warning: No collection "[\w-]+" found for storage \w+\.$/,
+  /^warning: No collection "[\w-]+" found for storage [\w-]+\.$/,
   /^warning: Deleting an item with no etag\.$/,
-  /^\w+:$/,
+  /^[\w-]+:$/,
   /^ {2}- "[\w-]+"( \(".*"\))?$/,
 ];
 
 /** What a sync or metasync did, one line per action, sorted. */
 const ACTION = [
-  /^Copying \((uploading|updating)\) item \S+ to \w+\/[\w-]+$/,
-  /^Deleting item \S+ from \w+\/[\w-]+$/,
+  /^Copying \((uploading|updating)\) item \S+ to [\w-]+\/[\w-]+$/,
+  /^Deleting item \S+ from [\w-]+\/[\w-]+$/,
   /^Doing conflict resolution for item \S+\.\.\.$/,
-  /^Copying (displayname|color) to \w+\/[\w-]+$/,
+  /^Copying (displayname|color) to [\w-]+\/[\w-]+$/,
 ];
 
 export function classifyOutput(text: string): { actions: string[]; unexpected: string[] } {

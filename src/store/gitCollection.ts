@@ -13,6 +13,7 @@ import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
 import {
   StoreError,
   type Change,
+  type CommitPlan,
   type CommitRequest,
   type CommitResult,
   type GitCollection,
@@ -38,6 +39,17 @@ interface HeadInfo {
   treeIds: ReadonlySet<ObjectId>;
 }
 
+type Settled = { ok: true; value: CommitResult } | { ok: false; error: unknown };
+
+interface Queued {
+  req: CommitRequest;
+  resolve: (r: CommitResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Most requests one group commit takes: bounds the latency of the first in the queue. */
+const MAX_GROUP = 32;
+
 const EMPTY_INFO: HeadInfo = { snapshot: EMPTY_SNAPSHOT, tree: null, treeIds: new Set() };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -51,6 +63,9 @@ export class Collection implements GitCollection {
   private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
   private watcher: RefWatcher | null = null;
   private readonly objects: ObjectReader;
+  private readonly queue: Queued[] = [];
+  /** Blobs of a group commit being built: later plans of the group may read them before they are on disk. */
+  private readonly pending = new Map<ObjectId, Uint8Array>();
 
   constructor(
     readonly id: string,
@@ -95,7 +110,7 @@ export class Collection implements GitCollection {
 
   /** The returned bytes are shared with a cache: do not modify them. */
   async readBlob(id: ObjectId): Promise<Uint8Array> {
-    const hit = this.blobs.get(id);
+    const hit = this.blobs.get(id) ?? this.pending.get(id);
     if (hit) return hit;
     const o = await this.objects.read(id);
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${id} in ${this.id}`);
@@ -107,72 +122,135 @@ export class Collection implements GitCollection {
     return diffSnapshots(from, to);
   }
 
+  /**
+   * Requests queue up; whoever gets the lock takes every queued request (group commit): each is
+   * planned on top of the previous one and gets a commit of its own (own author, own message),
+   * but objects and ref are written once for the whole chain. Each caller resolves only once the
+   * ref points at (a descendant of) its commit, durably.
+   */
   commit(req: CommitRequest): Promise<CommitResult> {
-    return this.deps.locks.run(this.gitDir, () => this.commitLocked(req, false));
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (this.queue.length === 1) void this.deps.locks.run(this.gitDir, () => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_GROUP);
+    if (this.queue.length > 0) void this.deps.locks.run(this.gitDir, () => this.drain());
+    if (batch.length === 0) return;
+    try {
+      const results = await this.commitGroup(batch.map((b) => b.req), false);
+      results.forEach((r, i) => (r.ok ? batch[i]!.resolve(r.value) : batch[i]!.reject(r.error)));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  /** One commit for `req` under a lock the caller holds (new collections: `forceFirst` commits even an empty plan). */
+  async commitLocked(req: CommitRequest, forceFirst: boolean): Promise<CommitResult> {
+    const [r] = await this.commitGroup([req], forceFirst);
+    if (!r!.ok) throw r!.error;
+    return r!.value;
   }
 
   /**
-   * The commit itself; the caller holds the repository's mutex. With `forceFirst`, an unborn
-   * branch gets a commit even when the plan writes nothing (a new collection always has one).
+   * Plan every request in order on top of the one before, write all objects, then move the ref
+   * once from the HEAD we started on. If the ref moved under us (a native commit), everything is
+   * planned again on the new HEAD. A request whose plan or ops fail is left out of the chain.
    */
-  async commitLocked(req: CommitRequest, forceFirst: boolean): Promise<CommitResult> {
+  private async commitGroup(reqs: readonly CommitRequest[], forceFirst: boolean): Promise<Settled[]> {
+    try {
+      return await this.commitGroupAttempts(reqs, forceFirst);
+    } finally {
+      this.pending.clear();
+    }
+  }
+
+  private async commitGroupAttempts(reqs: readonly CommitRequest[], forceFirst: boolean): Promise<Settled[]> {
     for (let attempt = 0; attempt < this.deps.maxAttempts; attempt++) {
       if (attempt > 0) await sleep(Math.random() * Math.min(2 * attempt, 20));
+      this.pending.clear();
       const hs = readHead(this.gitDir);
-      const info = await this.headInfo(hs);
-      const plan = (await req.plan(info.snapshot)) ?? null;
-      const ops = plan?.ops ?? [];
-      const mustCommit = forceFirst && hs.oid === null;
-      if (ops.length === 0 && !mustCommit) return { snapshot: info.snapshot, committed: false, plan };
-
+      let base = await this.headInfo(hs);
+      const results: Settled[] = [];
+      const objects: PendingObject[] = [];
       const blobs: PendingObject[] = [];
-      const edits: EditOp[] = [];
-      for (const op of ops) {
-        if (op.op === 'put') {
-          const b = makeObject('blob', op.data);
-          blobs.push(b);
-          edits.push({ op: 'set', path: op.path, blob: b.oid });
-        } else if (op.op === 'link') {
-          await this.checkBlob(op.blob);
-          edits.push({ op: 'set', path: op.path, blob: op.blob });
-        } else if (op.op === 'delete') {
-          edits.push({ op: 'delete', path: op.path });
-        } else {
-          throw new StoreError('invalid-path', `unknown write op ${JSON.stringify((op as { op?: unknown }).op)}`);
+      let commits = 0;
+      for (const req of reqs) {
+        try {
+          const plan = (await req.plan(base.snapshot)) ?? null;
+          const mustCommit = forceFirst && base.snapshot.commit === null;
+          const step = await this.prepare(base, plan, req, mustCommit);
+          if (!step) {
+            results.push({ ok: true, value: { snapshot: base.snapshot, committed: false, plan } });
+            continue;
+          }
+          objects.push(...step.objects);
+          blobs.push(...step.blobs);
+          for (const b of step.blobs) this.pending.set(b.oid, b.data);
+          base = step.info;
+          commits++;
+          results.push({ ok: true, value: { snapshot: base.snapshot, committed: true, plan } });
+        } catch (e) {
+          results.push({ ok: false, error: e });
         }
       }
-      const edit = await editTree(info.tree, edits, this.treeReader);
-      if (edit.root === info.tree && !mustCommit) return { snapshot: info.snapshot, committed: false, plan };
-
-      const now = Date.now();
-      const seconds = Math.floor(now / 1000);
-      const commitObj = makeObject(
-        'commit',
-        serializeCommit({
-          tree: edit.root,
-          parents: hs.oid ? [hs.oid] : [],
-          author: req.author,
-          time: seconds,
-          tzMinutes: -new Date(now).getTimezoneOffset(),
-          message: plan?.message || 'Create collection',
-        }),
-      );
-      const bytes = await writeObjects(this.gitDir, [...blobs, ...edit.trees.map((t) => t.object), commitObj]);
-      for (const t of edit.trees) this.trees.set(t.object.oid, t.entries);
+      if (commits === 0) return results;
+      const bytes = await writeObjects(this.gitDir, objects);
       // Objects of a lost race stay unreachable on disk until gc prunes them: harmless.
-      if (!(await compareAndSwapRef(this.gitDir, hs.ref, hs.oid, commitObj.oid, { lockTimeoutMs: this.deps.lockTimeoutMs }))) {
-        continue;
-      }
-      this.deps.maintenance?.recordCommit(this.gitDir, bytes);
+      const lock = { lockTimeoutMs: this.deps.lockTimeoutMs };
+      if (!(await compareAndSwapRef(this.gitDir, hs.ref, hs.oid, base.snapshot.commit!, lock))) continue;
+      this.deps.maintenance?.recordCommit(this.gitDir, bytes, commits);
       for (const b of blobs) this.blobs.set(b.oid, b.data);
-      const next = await this.buildInfo(commitObj.oid, edit.root, seconds);
-      this.adopt(next);
-      return { snapshot: next.snapshot, committed: true, plan };
+      this.adopt(base);
+      return results;
     }
     throw new StoreError('conflict', `${this.id}: the branch kept moving under us; gave up after ${this.deps.maxAttempts} attempts`);
   }
 
+  /** Build (in memory) the commit of one plan on top of `base`; null when it changes nothing. */
+  private async prepare(base: HeadInfo, plan: CommitPlan | null, req: CommitRequest, mustCommit: boolean) {
+    const ops = plan?.ops ?? [];
+    if (ops.length === 0 && !mustCommit) return null;
+    const blobs: PendingObject[] = [];
+    const edits: EditOp[] = [];
+    for (const op of ops) {
+      if (op.op === 'put') {
+        const b = makeObject('blob', op.data);
+        blobs.push(b);
+        edits.push({ op: 'set', path: op.path, blob: b.oid });
+      } else if (op.op === 'link') {
+        await this.checkBlob(op.blob);
+        edits.push({ op: 'set', path: op.path, blob: op.blob });
+      } else if (op.op === 'delete') {
+        edits.push({ op: 'delete', path: op.path });
+      } else {
+        throw new StoreError('invalid-path', `unknown write op ${JSON.stringify((op as { op?: unknown }).op)}`);
+      }
+    }
+    const edit = await editTree(base.tree, edits, this.treeReader);
+    if (edit.root === base.tree && !mustCommit) return null;
+    const now = Date.now();
+    const seconds = Math.floor(now / 1000);
+    const commit = makeObject(
+      'commit',
+      serializeCommit({
+        tree: edit.root,
+        parents: base.snapshot.commit ? [base.snapshot.commit] : [],
+        author: req.author,
+        time: seconds,
+        tzMinutes: -new Date(now).getTimezoneOffset(),
+        message: plan?.message || 'Create collection',
+      }),
+    );
+    for (const t of edit.trees) this.trees.set(t.object.oid, t.entries);
+    const info = await this.buildInfo(commit.oid, edit.root, seconds);
+    return { info, blobs, objects: [...blobs, ...edit.trees.map((t) => t.object), commit] };
+  }
+
   private async checkBlob(oid: ObjectId): Promise<void> {
+    if (this.pending.has(oid)) return;
     const o = isObjectId(oid) ? await this.objects.read(oid) : null;
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${oid} in ${this.id}`);
     this.blobs.set(oid, o.data);

@@ -68,13 +68,13 @@ export class Maintenance {
   }
 
   /** Count a commit; past the threshold, start gc in the background (never awaited by the writer). */
-  recordCommit(gitDir: string, bytes: number): void {
+  recordCommit(gitDir: string, bytes: number, commits = 1): void {
     let c = this.counters.get(gitDir);
     if (!c) {
       c = { commits: 0, bytes: 0 };
       this.counters.set(gitDir, c);
     }
-    c.commits++;
+    c.commits += commits;
     c.bytes += bytes;
     if ((c.commits >= this.afterCommits || c.bytes >= this.afterBytes) && !this.running.has(gitDir) && !this.closed) {
       void this.run(gitDir);

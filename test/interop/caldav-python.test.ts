@@ -154,6 +154,18 @@ describe('python-caldav 0.11 against Kalends', { skip: !IN_CI && missing ? missi
     assert.deepEqual(step('search_exdate'), []);
   });
 
+  it('text search: summary= is a case-sensitive (i;octet) substring match', () => {
+    assert.deepEqual(step('search_text'), { Dent: [DENTIST], dent: [], sync: [WEEKLY] });
+  });
+
+  it('object_by_uid without a component type still finds the event (the library retries per type)', () => {
+    assert.deepEqual(step('object_by_uid_any_type'), { url: LUNCH, class: 'Event' });
+  });
+
+  it('renaming a calendar (PROPPATCH displayname) is seen by the next lookup by name', () => {
+    assert.deepEqual(step('rename_calendar'), { displayname: 'Work (renamed)', found: W });
+  });
+
   it('calendar-multiget returns the data of each href and nothing for a missing one', () => {
     assert.deepEqual(step('multiget'), [
       { url: `${W}dentist@kalends.test.ics`, summary: 'Dentist' },
@@ -251,6 +263,14 @@ describe('python-caldav 0.11 against Kalends', { skip: !IN_CI && missing ? missi
         writes.map((w) => [w]),
         `commits of ${cal} vs the library's writes`,
       );
+      // Metadata commits: the creation, and in "work" the rename (MKCALENDAR's PROPPATCH of the
+      // same displayname changes nothing, so it commits nothing).
+      const metaCommits = history.filter((c) => c.changes.length > 0 && c.changes.every((ch) => ch.path === '.kalends.json'));
+      assert.equal(metaCommits.length, cal === 'work' ? 2 : 1, `metadata commits in ${cal}: ${metaCommits.map((c) => c.subject).join(' | ')}`);
+      if (cal === 'work') {
+        const meta = await git(gitDir, ['cat-file', 'blob', metaCommits[1]!.changes[0]!.blob!]);
+        assert.match(meta, /Work \(renamed\)/);
+      }
       const fsck = await run('git', ['--git-dir', gitDir, 'fsck', '--strict'], { timeoutMs: 30_000 });
       assert.equal(fsck.code, 0, `git fsck --strict in ${cal}: ${fsck.stderr}`);
     }

@@ -344,6 +344,34 @@ def _():
     return search_summary(state["work"].search(start=utc(2024, 3, 21), end=utc(2024, 3, 22), event=True))
 
 
+@step("search_text")
+def _():
+    # summary= becomes a prop-filter/text-match with collation i;octet (0.11's default): a
+    # case-sensitive substring match.
+    work = state["work"]
+    return {
+        "Dent": sorted(path_of(o.url) for o in work.search(summary="Dent", event=True)),
+        "dent": sorted(path_of(o.url) for o in work.search(summary="dent", event=True)),
+        "sync": sorted(path_of(o.url) for o in work.search(summary="sync", event=True)),
+    }
+
+
+@step("object_by_uid_any_type")
+def _():
+    # No component type: the library's first query has the UID prop-filter at VCALENDAR level
+    # (matches nothing per RFC 4791 §9.7.2), then it retries per component type.
+    o = state["work"].object_by_uid("lunch@kalends.test")
+    return {"url": path_of(o.url), "class": type(o).__name__}
+
+
+@step("rename_calendar")
+def _():
+    work = state["work"]
+    work.set_properties([dav.DisplayName("Work (renamed)")])
+    found = state["principal"].calendar(name="Work (renamed)")
+    return {"displayname": work.get_display_name(), "found": path_of(found.url)}
+
+
 @step("multiget")
 def _():
     work = state["work"]

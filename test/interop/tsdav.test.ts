@@ -371,6 +371,11 @@ describe('tsdav against Kalends', { skip: !IN_CI && missing ? missing : false },
       assert.equal((await cal.deleteCalendarObject({ calendarObject: holiday })).status, 204);
       const delta = await cal.syncCollection({ url: personal.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: midToken });
       assert.deepEqual(syncSummary(delta), [['/alice/calendars/personal/holiday.ics', 'removed']]);
+      // The CTag clients without sync-collection poll (isCollectionDirty) moved with the writes.
+      assert.ok(personal.ctag, 'fetchCalendars gave a CTag');
+      const dirty = await cal.isCollectionDirty({ collection: personal });
+      assert.equal(dirty.isDirty, true);
+      assert.equal((await cal.isCollectionDirty({ collection: { ...personal, ctag: dirty.newCtag } })).isDirty, false);
     });
   });
 

@@ -129,10 +129,10 @@ function commonLines(ev: EventModel, rev: number): string[] {
     `LAST-MODIFIED:${rev ? `2027010${Math.min(rev, 9)}T090000Z` : '20250101T090000Z'}`,
     `SEQUENCE:${rev}`,
     `SUMMARY:${ev.summary}${rev ? ` (rev ${rev})` : ''}`,
-    `LOCATION:${ev.location}`,
     `DESCRIPTION:${ev.description}`,
     'STATUS:CONFIRMED',
   ];
+  if (ev.location) lines.push(`LOCATION:${ev.location}`);
   if (ev.attendees.length) {
     lines.push('ORGANIZER;CN=Bench User:mailto:bench@kalends.example');
     for (const a of ev.attendees) {
@@ -181,7 +181,7 @@ export function eventText(ev: EventModel, rev = 0): string {
       `DTEND;TZID=Europe/Paris:${fmtLocal(o.start + o.durationMs)}`,
       'SEQUENCE:1',
       `SUMMARY:${ev.summary} (moved)`,
-      `LOCATION:${ev.location}`,
+      ...(ev.location ? [`LOCATION:${ev.location}`] : []),
       'END:VEVENT',
     );
   }

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: generate the data set, start each server on a fresh data directory, run the
+ * workload, repeat with the server order rotated, print medians and ratios (and write Markdown).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { HELP, parseBenchArgs, type BenchArgs } from './args.js';
+import { measureBaseline } from './baseline.js';
+import { MONTH, WEEK, generateDataset } from './data/dataset.js';
+import { TARGET_TEXT } from './data/words.js';
+import { expectedEmailMatch, expectedTimeRange } from './expected.js';
+import type { RepResult } from './metrics.js';
+import { buildRows, markdownTable, problems, targets, textTable, type TableInput } from './report.js';
+import { makeKalends } from './servers/kalends.js';
+import { live } from './servers/process.js';
+import { radicale } from './servers/radicale.js';
+import type { ServerId, ServerSpec } from './servers/types.js';
+import { xandikos } from './servers/xandikos.js';
+import { runWorkload } from './workload.js';
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function specsFor(a: BenchArgs): ServerSpec[] {
+  const kalendsArgs = a.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(a.profile)] : [];
+  const all: Record<ServerId, ServerSpec> = { kalends: makeKalends(kalendsArgs), xandikos, radicale };
+  return a.servers.map((s) => all[s]);
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${os.release()}, Node ${process.version}`;
+}
+
+async function main(): Promise<number> {
+  const a = parseBenchArgs(process.argv.slice(2));
+  if (a.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const command = `npm run bench --${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  const specs: ServerSpec[] = [];
+  const versions: Partial<Record<ServerId, string>> = {};
+  for (const spec of specsFor(a)) {
+    const v = await spec.probe();
+    if (v instanceof Error) {
+      if (spec.id === 'kalends') throw v;
+      log(`${spec.label}: skipped — ${v.message}`);
+      continue;
+    }
+    versions[spec.id] = v;
+    specs.push(spec);
+  }
+  log(`Generating N=${a.n} events and N=${a.n} contacts (seed ${a.seed}) ...`);
+  const ds = generateDataset(a.n, a.seed);
+  const expect = `expected: 1-week query ${expectedTimeRange(ds.events, WEEK).size}, 1-month query ${expectedTimeRange(ds.events, MONTH).size}, EMAIL contains "${TARGET_TEXT}" ${expectedEmailMatch(ds.cards, TARGET_TEXT).size}`;
+  log(expect);
+
+  const tmp = mkdtempSync(join(os.tmpdir(), 'kalends-bench-'));
+  const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
+  const onSignal = (sig: NodeJS.Signals): void => {
+    log(`bench: ${sig}, stopping servers`);
+    void Promise.allSettled([...live].map((p) => p.stop())).then(() => {
+      cleanup();
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const target = ds.eventItems[ds.getTarget]!;
+    const ceiling = await measureBaseline(target.body, `UID:${target.uid}`, 8, a.getSeconds);
+    log(`client ceiling: bare node:http GET, same client, 8 connections: ${ceiling.toFixed(0)} req/s`);
+    const results = new Map<ServerId, RepResult[]>(specs.map((s) => [s.id, []]));
+    const started = Date.now();
+    for (let rep = 0; rep < a.repeat; rep++) {
+      const order = specs.map((_, i) => specs[(i + rep) % specs.length]!);
+      for (const spec of order) {
+        const workDir = join(tmp, `${rep}-${spec.id}`);
+        const dataDir = join(workDir, 'data');
+        mkdirSync(dataDir, { recursive: true });
+        log(`[${rep + 1}/${a.repeat}] ${spec.label} (N=${a.n}, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed)`);
+        try {
+          results.get(spec.id)!.push(
+            await runWorkload(spec, ds, dataDir, workDir, {
+              queryRuns: a.queryRuns,
+              timeoutMs: a.timeoutMs,
+              importTimeoutMs: a.importTimeoutMs,
+              getSeconds: a.getSeconds,
+              concurrency: 8,
+              log,
+            }),
+          );
+        } catch (err) {
+          log(`  ${spec.label} failed: ${err instanceof Error ? err.message : String(err)}`);
+          results.get(spec.id)!.push({});
+        } finally {
+          rmSync(workDir, { recursive: true, force: true });
+        }
+      }
+    }
+    const input: TableInput = {
+      rows: buildRows(results),
+      servers: specs.map((s) => s.id),
+      labels: { kalends: 'Kalends', xandikos: 'Xandikos', radicale: 'Radicale' },
+    };
+    const header = [
+      `command: ${command}`,
+      `date: ${new Date().toISOString()}; total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `machine: ${machine()}`,
+      `servers: ${specs.map((s) => `${s.label} ${versions[s.id]}`).join('; ')}`,
+      `N=${a.n} per collection, ${a.repeat} repetitions (order rotated), ${a.queryRuns} timed runs per query; medians`,
+      expect,
+      `client ceiling (bare node:http, same GET load): ${ceiling.toFixed(0)} req/s`,
+    ];
+    const probs = problems(input);
+    const tgt = targets(input);
+    process.stdout.write(
+      `\n${header.join('\n')}\n\n${textTable(input)}\n` +
+        (probs.length ? `\nProblems:\n${probs.map((p) => `  ${p}`).join('\n')}\n` : '') +
+        `\nTargets of issue 4 (stated for N = 10,000):\n${tgt.map((t) => `  ${t}`).join('\n')}\n`,
+    );
+    if (a.out) {
+      const md = [
+        `### N = ${a.n}`,
+        '',
+        ...header.map((h) => `- ${h.replace(/^command: (.*)$/, 'command: `$1`')}`),
+        '',
+        markdownTable(input),
+        '',
+        ...(probs.length ? ['Problems:', '', ...probs.map((p) => `- ${p}`), ''] : []),
+        'Targets of issue 4 (stated for N = 10,000):',
+        '',
+        ...tgt.map((t) => `- ${t}`),
+        '',
+      ].join('\n');
+      writeFileSync(a.out, md);
+      log(`Markdown written to ${a.out}`);
+    }
+    return 0;
+  } finally {
+    await Promise.allSettled([...live].map((p) => p.stop()));
+    cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`bench: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

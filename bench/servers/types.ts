@@ -1,0 +1,31 @@
+/** What the workload needs from a server under test. */
+export type ServerId = 'kalends' | 'xandikos' | 'radicale';
+
+export interface RunningServer {
+  origin: string;
+  pid: number;
+  /** Collection paths (with trailing slash) the workload creates and fills. */
+  calPath: string;
+  bookPath: string;
+  /** Directories holding the two collections on disk, and the whole data directory. */
+  calDir: string;
+  dataDir: string;
+  authorization?: string;
+  /** Last lines of the server's output, for error messages. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+export interface ServerSpec {
+  id: ServerId;
+  label: string;
+  /** A version string when the server can run here, or an Error saying why not. */
+  probe(): Promise<string | Error>;
+  /**
+   * Start on `dataDir` (created empty by the caller on first start; on a restart it holds the
+   * previous run's data) and resolve once the port accepts connections.
+   */
+  start(dataDir: string, workDir: string): Promise<RunningServer>;
+  /** Native maintenance the bench runs with the server stopped, if the server has one. */
+  maintain?(dataDir: string): Promise<void>;
+}

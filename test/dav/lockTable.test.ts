@@ -52,6 +52,16 @@ test('expired locks vanish; refresh extends them', () => {
   assert.equal(t.size, 1);
 });
 
+test('locks are counted per user', () => {
+  const t = new LockTable();
+  add(t, '/alice/a', '0');
+  add(t, '/alice/b', '0');
+  t.create({ key: '/bob/a', href: '/bob/a', scope: 'shared', depth: '0', owner: undefined, timeout: 60, user: 'bob' });
+  assert.equal(t.countFor('alice'), 2);
+  assert.equal(t.countFor('bob'), 1);
+  assert.equal(t.countFor('carol'), 0);
+});
+
 test('forget removes the locks at and below a removed resource only', () => {
   const t = new LockTable();
   add(t, '/alice/x/', 'infinity');

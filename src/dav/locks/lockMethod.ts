@@ -6,7 +6,7 @@ import { el } from '../xml/element.js';
 import { dav } from '../xml/names.js';
 import { parseOptionalXml } from '../xml/parse.js';
 import { commitTo, splitParent } from '../write.js';
-import { parseLockInfo, parseLockTokenHeader, parseTimeout, type LockInfo } from './lockXml.js';
+import { MAX_LOCKS_PER_USER, parseLockInfo, parseLockTokenHeader, parseTimeout, type LockInfo } from './lockXml.js';
 import type { KalendsLockManager } from './manager.js';
 import { covers, lockKey, type ActiveLock } from './table.js';
 
@@ -81,6 +81,9 @@ export async function lockMethod(m: KalendsLockManager, env: DavEnv, req: DavReq
   const depth = parseDepth(req.headers['depth'], 'infinity');
   if (depth === '1') throw new DavError(400, 'LOCK takes Depth 0 or infinity');
   const key = lockKey(r.href);
+  if (m.table.countFor(req.user) >= MAX_LOCKS_PER_USER) {
+    throw new DavError(503, `You hold ${MAX_LOCKS_PER_USER} locks already; unlock some or let them time out`, { headers: { 'Retry-After': '60' } });
+  }
 
   let created = false;
   if (r.kind === 'missing' && r.target.type === 'member') {

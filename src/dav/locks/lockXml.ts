@@ -6,6 +6,9 @@ import type { ActiveLock } from './table.js';
 /** Longest lock Kalends grants, in seconds; also what `Infinite` and a missing Timeout get. */
 export const MAX_LOCK_SECONDS = 3600;
 
+/** Active locks one user may hold at once: locks live in memory, so their number is bounded. */
+export const MAX_LOCKS_PER_USER = 1000;
+
 export interface LockInfo {
   scope: 'exclusive' | 'shared';
   owner: XmlElement | undefined;

@@ -112,6 +112,14 @@ export class LockTable {
     for (const [token, l] of this.locks) if (l.key === key || isBelow(l.key, key)) this.locks.delete(token);
   }
 
+  /** Active locks held by one user. */
+  countFor(user: string): number {
+    this.purge();
+    let n = 0;
+    for (const l of this.locks.values()) if (l.user === user) n++;
+    return n;
+  }
+
   get size(): number {
     this.purge();
     return this.locks.size;

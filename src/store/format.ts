@@ -23,9 +23,27 @@ export function isFileMode(mode: string): boolean {
   return mode === MODE_FILE || mode === MODE_EXEC || mode === '100664';
 }
 
+/**
+ * A tree as held in memory: its entries, its serialised bytes and where each entry ends in them,
+ * so a rewrite copies runs of untouched entries as bytes instead of serialising them again.
+ */
+export interface ParsedTree {
+  readonly entries: readonly TreeEntry[];
+  readonly data: Buffer;
+  /** ends[i] = offset just past entry i in `data`. */
+  readonly ends: Uint32Array;
+}
+
+export const EMPTY_PARSED_TREE: ParsedTree = { entries: [], data: Buffer.alloc(0), ends: new Uint32Array(0) };
+
 /** Parse a tree object's content into its entries (in stored order, which is Git order). */
 export function parseTree(oid: ObjectId, data: Buffer): TreeEntry[] {
+  return parseTreeFull(oid, data).entries as TreeEntry[];
+}
+
+export function parseTreeFull(oid: ObjectId, data: Buffer): ParsedTree {
   const out: TreeEntry[] = [];
+  const ends: number[] = [];
   let p = 0;
   const len = data.length;
   while (p < len) {
@@ -56,8 +74,70 @@ export function parseTree(oid: ObjectId, data: Buffer): TreeEntry[] {
     const id = data.toString('hex', nul + 1, nul + 21);
     out.push(raw ? { name, mode, oid: id, raw } : { name, mode, oid: id });
     p = nul + 21;
+    ends.push(p);
   }
-  return out;
+  return { entries: out, data, ends: Uint32Array.from(ends) };
+}
+
+/** One entry's bytes: `<mode> <name>\0<20-byte id>`. */
+export function serializeEntry(e: TreeEntry): Buffer {
+  const nameLen = e.raw ? e.raw.length : Buffer.byteLength(e.name);
+  const buf = Buffer.allocUnsafe(e.mode.length + 1 + nameLen + 1 + 20);
+  let p = buf.write(e.mode, 0, 'latin1');
+  buf[p++] = 0x20;
+  if (e.raw) p += e.raw.copy(buf, p);
+  else p += buf.write(e.name, p, 'utf8');
+  buf[p++] = 0;
+  buf.write(e.oid, p, 'hex');
+  return buf;
+}
+
+/**
+ * Build a tree from a base tree and a merged list (Git order) of base entry indexes and new
+ * entries. Runs of consecutive base entries are copied as one block of bytes.
+ */
+export function spliceTree(base: ParsedTree, merged: readonly (number | TreeEntry)[]): ParsedTree {
+  const start = (i: number) => (i === 0 ? 0 : base.ends[i - 1]!);
+  const fresh = new Map<number, Buffer>();
+  let size = 0;
+  for (let k = 0; k < merged.length; k++) {
+    const m = merged[k]!;
+    if (typeof m === 'number') size += base.ends[m]! - start(m);
+    else {
+      const b = serializeEntry(m);
+      fresh.set(k, b);
+      size += b.length;
+    }
+  }
+  const data = Buffer.allocUnsafe(size);
+  const ends = new Uint32Array(merged.length);
+  const entries: TreeEntry[] = new Array<TreeEntry>(merged.length);
+  let p = 0;
+  let k = 0;
+  while (k < merged.length) {
+    const m = merged[k]!;
+    if (typeof m === 'number') {
+      let j = k;
+      while (j + 1 < merged.length && merged[j + 1] === (merged[j] as number) + 1) j++;
+      const s = start(m);
+      base.data.copy(data, p, s, base.ends[merged[j] as number]!);
+      for (let x = k; x <= j; x++) {
+        const bi = merged[x] as number;
+        entries[x] = base.entries[bi]!;
+        ends[x] = p + (base.ends[bi]! - s);
+      }
+      p = ends[j]!;
+      k = j + 1;
+    } else {
+      const b = fresh.get(k)!;
+      b.copy(data, p);
+      p += b.length;
+      entries[k] = m;
+      ends[k] = p;
+      k++;
+    }
+  }
+  return { entries, data, ends };
 }
 
 /** Serialise entries that are already in Git order. */

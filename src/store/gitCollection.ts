@@ -2,13 +2,13 @@
  * One bare Git repository as a collection: cached snapshots of HEAD (checked on every call),
  * reads, diffs, and serialised commits that compare-and-swap the branch ref.
  */
-import { parseCommit, parseTree, serializeCommit, type TreeEntry } from './format.js';
+import { parseCommit, parseTreeFull, serializeCommit, type ParsedTree } from './format.js';
 import { ByteLru, LruMap } from './lru.js';
 import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
 import { ObjectReader, isObjectId, makeObject, writeObjects, type PendingObject } from './objects.js';
 import { compareAndSwapRef, readHead, type HeadState } from './refs.js';
-import { EMPTY_SNAPSHOT, diffSnapshots, flattenTree } from './snapshot.js';
+import { EMPTY_SNAPSHOT, deriveSnapshot, diffSnapshots, flattenTree } from './snapshot.js';
 import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
 import {
   StoreError,
@@ -55,7 +55,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Collection implements GitCollection {
   /** Parsed trees of the current HEAD (and of commits being built): unchanged subtrees are never re-read. */
-  private readonly trees = new Map<ObjectId, readonly TreeEntry[]>();
+  private readonly trees = new Map<ObjectId, ParsedTree>();
   private current: HeadInfo | null = null;
   /** Recent snapshots by commit id: the previous HEAD is what sync tokens usually name. */
   private readonly recent = new LruMap<ObjectId, HeadInfo>(4);
@@ -244,8 +244,20 @@ export class Collection implements GitCollection {
         message: plan?.message || 'Create collection',
       }),
     );
-    for (const t of edit.trees) this.trees.set(t.object.oid, t.entries);
-    const info = await this.buildInfo(commit.oid, edit.root, seconds);
+    for (const t of edit.trees) this.trees.set(t.object.oid, t.tree);
+    // The new snapshot from the old one plus the edit: no walk over a 10k-entry tree.
+    const { files, dirs } = deriveSnapshot(base.snapshot, edits, edit.dirCounts);
+    const treeIds = new Set(base.treeIds);
+    for (const t of edit.trees) {
+      if (t.replaces) treeIds.delete(t.replaces);
+      treeIds.add(t.object.oid);
+    }
+    const info: HeadInfo = {
+      snapshot: { commit: commit.oid, time: new Date(seconds * 1000), files, dirs },
+      tree: edit.root,
+      treeIds,
+    };
+    this.recent.set(commit.oid, info);
     return { info, blobs, objects: [...blobs, ...edit.trees.map((t) => t.object), commit] };
   }
 
@@ -302,14 +314,14 @@ export class Collection implements GitCollection {
     return info;
   }
 
-  private async readTree(oid: ObjectId, keep: boolean): Promise<readonly TreeEntry[]> {
+  private async readTree(oid: ObjectId, keep: boolean): Promise<ParsedTree> {
     const hit = this.trees.get(oid);
     if (hit) return hit;
     const o = await this.objects.read(oid);
     if (!o || o.type !== 'tree') throw new StoreError('corrupt', `${this.id}: tree ${oid} is missing`);
-    const entries = parseTree(oid, o.data);
-    if (keep) this.trees.set(oid, entries);
-    return entries;
+    const tree = parseTreeFull(oid, o.data);
+    if (keep) this.trees.set(oid, tree);
+    return tree;
   }
 
   /** Trees from the cache, else from disk (then cached until the next HEAD change prunes them). */

@@ -1,15 +1,16 @@
 /**
  * Apply write operations to a tree in memory, rewriting only the trees on changed paths.
  * Untouched entries (including executables, symlinks and submodules) are carried over as they
- * are; each rewritten tree is serialised once by merging its sorted base entries with the
- * (few) changed names, so a flat 10k-entry tree is never re-sorted.
+ * are; each rewritten tree is built by merging its sorted base entries with the (few) changed
+ * names and copying runs of untouched entries as bytes, so a flat 10k-entry tree is neither
+ * re-sorted nor re-serialised entry by entry.
  */
 import { makeObject, type PendingObject } from './objects.js';
 import { checkTreePath, gitNameCompare } from './paths.js';
-import { MODE_EXEC, MODE_FILE, MODE_TREE, isTreeMode, serializeTree, type TreeEntry } from './format.js';
+import { EMPTY_PARSED_TREE, MODE_EXEC, MODE_FILE, MODE_TREE, isTreeMode, spliceTree, type ParsedTree, type TreeEntry } from './format.js';
 import { StoreError, type ObjectId } from './types.js';
 
-export type TreeReader = (oid: ObjectId) => Promise<readonly TreeEntry[]>;
+export type TreeReader = (oid: ObjectId) => Promise<ParsedTree>;
 
 /** A resolved op: `put`'s bytes are already a blob id. */
 export type EditOp = { op: 'set'; path: string; blob: ObjectId } | { op: 'delete'; path: string };
@@ -19,40 +20,44 @@ class EditNode {
   readonly changes = new Map<string, TreeEntry | EditNode | null>();
   constructor(
     readonly baseOid: ObjectId | null,
-    readonly base: readonly TreeEntry[],
+    readonly base: ParsedTree,
   ) {}
 
-  /** Current state of `name`: the base entry (binary search, either type), or the change. */
+  /** Current state of `name`: the change, else the base entry (binary search, either type). */
   lookup(name: string): TreeEntry | EditNode | null {
     if (this.changes.has(name)) return this.changes.get(name) ?? null;
-    return findEntry(this.base, name, false) ?? findEntry(this.base, name, true);
+    const i = findEntry(this.base.entries, name, false);
+    const j = i >= 0 ? i : findEntry(this.base.entries, name, true);
+    return j >= 0 ? this.base.entries[j]! : null;
   }
 }
 
-function findEntry(entries: readonly TreeEntry[], name: string, asTree: boolean): TreeEntry | null {
+function findEntry(entries: readonly TreeEntry[], name: string, asTree: boolean): number {
   let lo = 0;
   let hi = entries.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const e = entries[mid]!;
     const c = gitNameCompare(e.name, isTreeMode(e.mode), name, asTree);
-    if (c === 0) return e;
+    if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  return null;
+  return -1;
 }
 
 export interface EditResult {
   /** Root tree id after the edit. */
   root: ObjectId;
-  /** Trees that were rewritten (to write), each with its entries (to cache). */
-  trees: { object: PendingObject; entries: readonly TreeEntry[] }[];
+  /** Trees that were rewritten (to write), each parsed (to cache). */
+  trees: { object: PendingObject; tree: ParsedTree; replaces: ObjectId | null }[];
+  /** Every directory the edit went through ('' = root) -> its number of entries afterwards (0: gone). */
+  dirCounts: Map<string, number>;
 }
 
 /** Apply `ops` in order to the tree `rootOid` (null: empty) and compute the new trees. */
 export async function editTree(rootOid: ObjectId | null, ops: readonly EditOp[], read: TreeReader): Promise<EditResult> {
-  const root = new EditNode(rootOid, rootOid ? await read(rootOid) : []);
+  const root = new EditNode(rootOid, rootOid ? await read(rootOid) : EMPTY_PARSED_TREE);
   for (const op of ops) {
     const segs = checkTreePath(op.path);
     let node = root;
@@ -65,7 +70,7 @@ export async function editTree(rootOid: ObjectId | null, ops: readonly EditOp[],
       }
       if (cur === null) {
         if (op.op === 'delete') throw new StoreError('missing', `no such path: ${op.path}`);
-        const child = new EditNode(null, []);
+        const child = new EditNode(null, EMPTY_PARSED_TREE);
         node.changes.set(seg, child);
         node = child;
       } else if (isTreeMode(cur.mode)) {
@@ -92,45 +97,49 @@ export async function editTree(rootOid: ObjectId | null, ops: readonly EditOp[],
       node.changes.set(leaf, { name: leaf, mode, oid: op.blob });
     }
   }
-  const trees: EditResult['trees'] = [];
-  const done = finish(root, trees, true);
-  return { root: done.oid, trees };
+  const result: EditResult = { root: '', trees: [], dirCounts: new Map() };
+  result.root = finish(root, '', result).oid;
+  return result;
 }
 
-interface Finished {
-  oid: ObjectId;
-  entries: readonly TreeEntry[];
-}
-
-/** Merge a node's base with its changes (children first), pushing every tree that changed. */
-function finish(node: EditNode, out: EditResult['trees'], isRoot = false): Finished {
-  if (node.changes.size === 0 && node.baseOid !== null) return { oid: node.baseOid, entries: node.base };
+/** Merge a node's base with its changes (children first), recording every tree that changed. */
+function finish(node: EditNode, path: string, out: EditResult): { oid: ObjectId; count: number } {
+  if (node.changes.size === 0 && node.baseOid !== null) {
+    out.dirCounts.set(path, node.base.entries.length);
+    return { oid: node.baseOid, count: node.base.entries.length };
+  }
   const changed: TreeEntry[] = [];
   for (const [name, v] of node.changes) {
     if (v === null) continue;
     if (v instanceof EditNode) {
-      const sub = finish(v, out);
+      const sub = finish(v, path === '' ? name : `${path}/${name}`, out);
       // Git stores no empty trees: a directory whose last entry went away disappears.
-      if (sub.entries.length > 0) changed.push({ name, mode: MODE_TREE, oid: sub.oid });
+      if (sub.count > 0) changed.push({ name, mode: MODE_TREE, oid: sub.oid });
     } else {
       changed.push(v);
     }
   }
   const isTree = (e: TreeEntry) => isTreeMode(e.mode);
   changed.sort((a, b) => gitNameCompare(a.name, isTree(a), b.name, isTree(b)));
-  const entries: TreeEntry[] = [];
+  const merged: (number | TreeEntry)[] = [];
+  const base = node.base.entries;
   let j = 0;
-  for (const e of node.base) {
+  for (let i = 0; i < base.length; i++) {
+    const e = base[i]!;
     // Replaced or removed; a name may also move between file and tree, so changes are merged in order.
     if (node.changes.has(e.name)) continue;
     while (j < changed.length && gitNameCompare(changed[j]!.name, isTree(changed[j]!), e.name, isTree(e)) < 0) {
-      entries.push(changed[j++]!);
+      merged.push(changed[j++]!);
     }
-    entries.push(e);
+    merged.push(i);
   }
-  while (j < changed.length) entries.push(changed[j++]!);
-  const object = makeObject('tree', serializeTree(entries));
+  while (j < changed.length) merged.push(changed[j++]!);
+  const tree = spliceTree(node.base, merged);
+  const object = makeObject('tree', tree.data);
+  out.dirCounts.set(path, merged.length);
   // An emptied subtree is dropped by its parent; only the root may be the empty tree.
-  if (object.oid !== node.baseOid && (entries.length > 0 || isRoot)) out.push({ object, entries });
-  return { oid: object.oid, entries };
+  if (object.oid !== node.baseOid && (merged.length > 0 || path === '')) {
+    out.trees.push({ object, tree, replaces: node.baseOid });
+  }
+  return { oid: object.oid, count: merged.length };
 }

@@ -49,7 +49,7 @@ import {
   card4,
   event,
 } from './vdirsyncer/items.js';
-import { byUid, khalConfig, khardConfig, parseItem, readVdir, snapshotTree, vdirsyncerConfig, windowsConfig } from './vdirsyncer/tools.js';
+import { accessLog, byUid, khalConfig, khardConfig, mirrorsConfig, parseItem, readVdir, snapshotTree, vdirsyncerConfig, windowsConfig } from './vdirsyncer/tools.js';
 
 const missing = missingTool([
   { what: 'vdirsyncer', cmd: 'vdirsyncer', args: ['--version'] },
@@ -315,5 +315,25 @@ describe('vdirsyncer 0.19, khal and khard against Kalends', { skip: !IN_CI && mi
     await h.vdirsyncer(conf, ['sync']);
     const got = Object.fromEntries(WINDOWS.map((w) => [w.name, sorted(Object.values(byUid(readVdir(h.path('windows', w.name, 'sync-cal'), '.ics'))))]));
     assert.deepEqual(got, Object.fromEntries(WINDOWS.map((w) => [w.name, sorted(w.names)])));
+  });
+
+  it('other ways to point vdirsyncer at Kalends: a collection URL without slash, /.well-known/carddav', STEP, async () => {
+    const conf = h.path('mirrors.conf');
+    writeFileSync(conf, mirrorsConfig(h.path('status-mirrors'), h.path('mirrors'), { calendar: `${h.server.url}alice/calendars/sync-cal`, wellKnown: `${h.server.origin}/.well-known/carddav`, user: 'alice', password: 'alice-pw' }));
+    mkdirSync(h.path('mirrors/direct'), { recursive: true });
+    await h.vdirsyncer(conf, ['discover'], YES);
+    await h.vdirsyncer(conf, ['sync']);
+    assert.deepEqual(byUid(readVdir(h.path('mirrors/direct'), '.ics')), await h.items(CAL));
+    assert.deepEqual(readdirSync(h.path('mirrors/wellknown')).sort(), ['contacts', 'work']);
+    assert.deepEqual(byUid(readVdir(h.path('mirrors/wellknown/contacts'), '.vcf')), await h.items(BOOK));
+    assert.deepEqual(await h.vdirsyncer(conf, ['sync']), []);
+  });
+
+  it('the server answered no request of the run with an error', () => {
+    const entries = accessLog(h.server.log);
+    assert.ok(entries.length > 100, `only ${entries.length} access log lines recognised:\n${h.server.log.slice(0, 5).join('\n')}`);
+    assert.deepEqual(entries.filter((e) => e.status >= 400), []);
+    // The only redirects: /.well-known/carddav to the principal (RFC 6764), kept as PROPFIND.
+    assert.deepEqual([...new Set(entries.filter((e) => e.status >= 300).map((e) => `${e.method} ${e.path} ${e.status}`))], ['PROPFIND /.well-known/carddav/ 307']);
   });
 });

@@ -191,6 +191,50 @@ end_date = "datetime(${w.end.join(', ')})"
   return `[general]\nstatus_path = ${q(statusDir + '/')}\n\n${pairs.join('\n')}`;
 }
 
+/**
+ * Two more ways people configure vdirsyncer: `collections = null` on one collection's URL
+ * (given without its trailing slash), and discovery from `/.well-known/carddav`.
+ */
+export function mirrorsConfig(statusDir: string, vdirRoot: string, s: { calendar: string; wellKnown: string; user: string; password: string }): string {
+  const q = JSON.stringify;
+  const account = `username = ${q(s.user)}\npassword = ${q(s.password)}`;
+  return `[general]
+status_path = ${q(statusDir + '/')}
+
+[pair direct]
+a = "direct_local"
+b = "direct_remote"
+collections = null
+conflict_resolution = "b wins"
+
+[storage direct_local]
+type = "filesystem"
+path = ${q(`${vdirRoot}/direct/`)}
+fileext = ".ics"
+
+[storage direct_remote]
+type = "caldav"
+url = ${q(s.calendar)}
+${account}
+
+[pair wellknown]
+a = "wellknown_local"
+b = "wellknown_remote"
+collections = ["from b"]
+conflict_resolution = "b wins"
+
+[storage wellknown_local]
+type = "filesystem"
+path = ${q(`${vdirRoot}/wellknown/`)}
+fileext = ".vcf"
+
+[storage wellknown_remote]
+type = "carddav"
+url = ${q(s.wellKnown)}
+${account}
+`;
+}
+
 /** khal reads the calendars as they are on disk; times are shown in UTC so DST is visible. */
 export function khalConfig(calendars: Record<string, string>, dbPath: string): string {
   const cals = Object.entries(calendars)
@@ -242,6 +286,16 @@ skip_unparsable = no
 `;
 }
 
+/** Method, path and status of each access log line Kalends printed (`<time> <METHOD> <path> <status> ...`). */
+export function accessLog(lines: string[]): Array<{ method: string; path: string; status: number }> {
+  const out: Array<{ method: string; path: string; status: number }> = [];
+  for (const l of lines) {
+    const m = /^\S+ ([A-Z]+) (\S+) (\d{3}) /.exec(l);
+    if (m) out.push({ method: m[1]!, path: m[2]!, status: Number(m[3]) });
+  }
+  return out;
+}
+
 // --- vdirsyncer's output ---------------------------------------------------------------------
 
 /**
@@ -250,9 +304,9 @@ skip_unparsable = no
  * `if etag:`, i.e. exactly when it does send If-Match, so it accompanies every remote delete.
  */
 const PROGRESS = [
-  /^(Syncing|Metasyncing) [\w-]+\/[\w-]+$/,
+  /^(Syncing|Metasyncing) [\w-]+(\/[\w-]+)?$/,
   /^Discovering collections for pair [\w-]+$/,
-  /^Saved for [\w-]+: collections = \[.*\]$/,
+  /^Saved for [\w-]+: collections = (\[.*\]|null)$/,
   /^Should vdirsyncer attempt to create it\? \[y\/N\]: /,
   /^warning: No collection "[\w-]+" found for storage [\w-]+\.$/,
   /^warning: Deleting an item with no etag\.$/,
@@ -262,10 +316,10 @@ const PROGRESS = [
 
 /** What a sync or metasync did, one line per action, sorted. */
 const ACTION = [
-  /^Copying \((uploading|updating)\) item \S+ to [\w-]+\/[\w-]+$/,
-  /^Deleting item \S+ from [\w-]+\/[\w-]+$/,
+  /^Copying \((uploading|updating)\) item \S+ to [\w-]+(\/[\w-]+)?$/,
+  /^Deleting item \S+ from [\w-]+(\/[\w-]+)?$/,
   /^Doing conflict resolution for item \S+\.\.\.$/,
-  /^Copying (displayname|color) to [\w-]+\/[\w-]+$/,
+  /^Copying (displayname|color) to [\w-]+(\/[\w-]+)?$/,
 ];
 
 export function classifyOutput(text: string): { actions: string[]; unexpected: string[] } {

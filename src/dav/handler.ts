@@ -74,7 +74,6 @@ function davHeader(env: DavEnv): string {
 /** The DAV core's entry point: one request in, one response out (errors are thrown as DavError). */
 export function createDavHandler(opts: DavOptions): (req: DavRequest) => Promise<DavResponse> {
   const { store, registry, locks, maxBodyBytes } = opts;
-  const blobCache = new Map<ObjectId, Uint8Array>();
   return async (req) => {
     const env: DavEnv = {
       store,
@@ -84,15 +83,8 @@ export function createDavHandler(opts: DavOptions): (req: DavRequest) => Promise
       user: req.user,
       author: opts.authorFor(req.user),
       resolve: (segments, trailingSlash) => resolve(store, registry, req.user, segments, trailingSlash),
-      readBlob: async (coll: CollectionView, blob: ObjectId) => {
-        // Small content-addressed cache: the same blob is often read twice in one request.
-        const hit = blobCache.get(blob);
-        if (hit) return hit;
-        const data = await coll.repo.readBlob(blob);
-        if (blobCache.size >= 256) blobCache.delete(blobCache.keys().next().value as ObjectId);
-        if (data.length <= 256 * 1024) blobCache.set(blob, data);
-        return data;
-      },
+      // The store keeps recently read blobs (small ones) in its own byte-bounded cache.
+      readBlob: (coll: CollectionView, blob: ObjectId) => coll.repo.readBlob(blob),
     };
     const r = await env.resolve(req.segments, req.trailingSlash);
     switch (req.method) {

@@ -1,9 +1,27 @@
 import { hrefOf } from './href.js';
-import type { LiveProperty, PropertyContext, PropValue, Resource } from './types.js';
+import type { ObjectId } from '../store/types.js';
+import type { CollectionView, DavEnv, LiveProperty, PropertyContext, PropValue, Resource } from './types.js';
 import { el, type XmlElement } from './xml/element.js';
 import { NS, clark, dav, type Clark } from './xml/names.js';
 
 const href = (h: string): XmlElement => el(dav('href'), [h]);
+
+/**
+ * Sizes by blob id. Content-addressed, so never stale: a listing reads each blob once for
+ * DAV:getcontentlength and never again. (Only asked for by name or by allprop; the properties
+ * sync clients ask for, getetag and resourcetype, read no blob at all.)
+ */
+const sizes = new Map<ObjectId, number>();
+const SIZES_MAX = 200_000;
+
+async function blobSize(env: DavEnv, coll: CollectionView, blob: ObjectId): Promise<number> {
+  const hit = sizes.get(blob);
+  if (hit !== undefined) return hit;
+  const n = (await env.readBlob(coll, blob)).length;
+  if (sizes.size >= SIZES_MAX) sizes.delete(sizes.keys().next().value as ObjectId);
+  sizes.set(blob, n);
+  return n;
+}
 
 export function principalHref(user: string): string {
   return hrefOf([user], true);
@@ -62,7 +80,7 @@ export const CORE_PROPERTIES: LiveProperty[] = [
   }),
   live(dav('getcontentlength'), true, async ({ resource: r, env }) => {
     if (r.kind !== 'file') return undefined;
-    return String((await env.readBlob(r.coll, r.blob)).length);
+    return String(await blobSize(env, r.coll, r.blob));
   }),
   live(dav('getcontenttype'), true, ({ resource: r }) => {
     if (r.kind !== 'file') return undefined;

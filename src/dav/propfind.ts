@@ -3,7 +3,7 @@ import { hrefOf } from './href.js';
 import { fromStoredValue, type StoredValue } from './meta.js';
 import { multistatus, writePropResponse, type PropResult } from './multistatus.js';
 import { CORE_PROPERTIES, PRINCIPAL_PROPERTIES } from './properties.js';
-import { childrenOf, openCollection, readMeta } from './resolve.js';
+import { childrenOf, openCollection, readMetaShared } from './resolve.js';
 import type { DavEnv, DavRequest, DavResponse, LiveProperty, Resource } from './types.js';
 import { elements, type XmlElement } from './xml/element.js';
 import { dav, type Clark } from './xml/names.js';
@@ -45,7 +45,7 @@ export async function deadProperties(r: Resource): Promise<Record<Clark, StoredV
   if (r.kind === 'file') {
     const i = r.path.lastIndexOf('/');
     const dir = i < 0 ? '' : r.path.slice(0, i);
-    const meta = dir === '' ? r.coll.meta : await readMeta(r.coll, r.coll.snapshot, dir);
+    const meta = dir === '' ? r.coll.meta : await readMetaShared(r.coll, r.coll.snapshot, dir);
     return meta.members[r.path.slice(i + 1)] ?? {};
   }
   return {};
@@ -122,7 +122,7 @@ export async function childrenResources(env: DavEnv, r: Resource): Promise<Resou
       const base = r.coll.rel.split('/');
       const out: Resource[] = [];
       for (const d of folders) {
-        out.push({ kind: 'collection', href: hrefOf([...base, ...d.split('/')], true), user: r.user, coll: r.coll, dir: d, meta: await readMeta(r.coll, r.coll.snapshot, d) });
+        out.push({ kind: 'collection', href: hrefOf([...base, ...d.split('/')], true), user: r.user, coll: r.coll, dir: d, meta: await readMetaShared(r.coll, r.coll.snapshot, d) });
       }
       for (const [p, blob] of files) out.push({ kind: 'file', href: hrefOf([...base, ...p.split('/')], false), user: r.user, coll: r.coll, path: p, blob });
       return out;

@@ -10,15 +10,33 @@ const metaCache = new Map<ObjectId, Meta>();
 const META_CACHE_MAX = 4096;
 const MAX_DIR_NAME_BYTES = 255;
 
-export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Snapshot, dir: string): Promise<Meta> {
+const EMPTY_META: Meta = freezeMeta(parseMeta(undefined));
+
+function freezeMeta(meta: Meta): Meta {
+  for (const m of Object.values(meta.members)) Object.freeze(m);
+  Object.freeze(meta.members);
+  Object.freeze(meta.properties);
+  return Object.freeze(meta);
+}
+
+/**
+ * Metadata of a directory as of `snapshot`, shared and frozen: for reading (resolution, PROPFIND,
+ * reports), where a copy per resource would cost O(members) each and O(n²) over a listing.
+ */
+export async function readMetaShared(coll: Pick<CollectionView, 'repo'>, snapshot: Snapshot, dir: string): Promise<Meta> {
   const blob = snapshot.files.get(dir === '' ? META_FILE : `${dir}/${META_FILE}`);
-  if (!blob) return parseMeta(undefined);
+  if (!blob) return EMPTY_META;
   const hit = metaCache.get(blob);
-  if (hit) return structuredClone(hit);
-  const meta = parseMeta(await coll.repo.readBlob(blob));
+  if (hit) return hit;
+  const meta = freezeMeta(parseMeta(await coll.repo.readBlob(blob)));
   if (metaCache.size >= META_CACHE_MAX) metaCache.delete(metaCache.keys().next().value as ObjectId);
   metaCache.set(blob, meta);
-  return structuredClone(meta);
+  return meta;
+}
+
+/** A private copy of a directory's metadata, for writers that change it. */
+export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Snapshot, dir: string): Promise<Meta> {
+  return structuredClone(await readMetaShared(coll, snapshot, dir));
 }
 
 export function isMetaPath(path: string): boolean {
@@ -40,7 +58,7 @@ export async function openCollection(store: Store, registry: Registry, owner: st
   const repo = await store.open(rel);
   if (!repo) return null;
   const snapshot = await repo.head();
-  const meta = await readMeta({ repo }, snapshot, '');
+  const meta = await readMetaShared({ repo }, snapshot, '');
   return { rel, repo, snapshot, meta, type: typeOf(registry, meta, home), href: hrefOf(rel.split('/'), true), owner };
 }
 
@@ -86,7 +104,7 @@ export async function resolve(store: Store, registry: Registry, user: string, se
   }
   const snap = coll.snapshot;
   if (coll.type.allowsFolders && snap.dirs.has(path)) {
-    return { kind: 'collection', href: hrefOf(segments, true), user, coll, dir: path, meta: await readMeta(coll, snap, path) };
+    return { kind: 'collection', href: hrefOf(segments, true), user, coll, dir: path, meta: await readMetaShared(coll, snap, path) };
   }
   const blob = snap.files.get(path);
   if (blob && (coll.type.allowsFolders || rest.length === 1)) return { kind: 'file', href: hrefOf(segments, false), user, coll, path, blob };

@@ -5,7 +5,7 @@ import { META_FILE } from './meta.js';
 import { statusLine, writePropResponse, writeStatusResponse, xmlResponse } from './multistatus.js';
 import { EMPTY_SYNC_COMMIT, SYNC_TOKEN_PREFIX, syncTokenFor } from './properties.js';
 import { parseDepth, propertiesOf, type PropRequest } from './propfind.js';
-import { readMeta } from './resolve.js';
+import { readMetaShared } from './resolve.js';
 import type { CollectionView, DavResponse, ReportContext, Resource } from './types.js';
 import { child, elements, textOf } from './xml/element.js';
 import { dav } from './xml/names.js';
@@ -163,7 +163,7 @@ export async function syncCollection(ctx: ReportContext): Promise<DavResponse> {
       }
       const member: Resource =
         c.to === FOLDER
-          ? { kind: 'collection', href: `${href}/`, user: r.user, coll, dir: c.path, meta: await readMeta(coll, head, c.path) }
+          ? { kind: 'collection', href: `${href}/`, user: r.user, coll, dir: c.path, meta: await readMetaShared(coll, head, c.path) }
           : { kind: 'file', href, user: r.user, coll, path: c.path, blob: c.to };
       writePropResponse(w, member.href, await propertiesOf(ctx.env, member, request));
     }

@@ -51,7 +51,17 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = config.auth.mode === 'proxy';
   const handle = createDavHandler({ store, registry, locks, maxBodyBytes: config.maxBodyBytes, authorFor });
-  const readyUsers = new Set<string>();
+  // One preparation per user, shared by the concurrent first requests of a new user.
+  const readyUsers = new Map<string, Promise<void>>();
+  const prepare = (user: string): Promise<void> => {
+    let p = readyUsers.get(user);
+    if (!p) {
+      p = ensureUserHome(store, registry, user, authorFor(user), config.defaultCollections);
+      readyUsers.set(user, p);
+      p.catch(() => readyUsers.delete(user));
+    }
+    return p;
+  };
 
   if (config.accessLog) app.use(createAccessLog(log));
   app.use(async (ctx, next) => {
@@ -90,10 +100,7 @@ export function createApp(deps: AppDeps): Koa {
     // never carries a fragment (RFC 9112 §3.2), so one is refused rather than silently cut off.
     if (ctx.url.includes('#')) throw new DavError(400, 'The request URI must not contain a fragment');
     const user = ctx.state.user as string;
-    if (!readyUsers.has(user)) {
-      await ensureUserHome(store, registry, user, authorFor(user), config.defaultCollections);
-      readyUsers.add(user);
-    }
+    await prepare(user);
     const { segments, trailingSlash } = splitPath(ctx.path);
     const body = await readBody(ctx.req, config.maxBodyBytes);
     const headers: Record<string, string | undefined> = {};

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKalends, type Kalends } from '../helpers/server.js';
 import { elements, textOf } from '../../src/dav/xml/element.js';
@@ -17,7 +17,7 @@ const CS = 'http://calendarserver.org/ns/';
 describe('discovery', () => {
   let k: Kalends;
   before(async () => {
-    k = await startKalends({ users: { alice: 'alice-pw', bob: 'bob-pw', 'bob@example.com': 'mail-pw' } });
+    k = await startKalends({ users: { alice: 'alice-pw', bob: 'bob-pw', 'bob@example.com': 'mail-pw', carol: 'carol-pw', dave: 'dave-pw' } });
   });
   after(async () => {
     await k.stop();
@@ -193,6 +193,31 @@ print(c.principal().url)
         assert.equal(classes.includes('2'), allow.includes('LOCK'), 'class 2 iff LOCK is allowed');
       }
     }
+  });
+
+  test('a new user\'s concurrent first requests all succeed and make one default calendar and address book', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => req(k, 'carol', 'PROPFIND', i % 2 ? '/carol/calendars/' : '/carol/', { headers: { Depth: '1' }, body: propfindBody('<D:resourcetype/>') })));
+    for (const r of results) assert.equal(r.status, 207, r.text);
+    const homes = parseMultistatus((await req(k, 'carol', 'PROPFIND', '/carol/', { headers: { Depth: '1' }, body: propfindBody('<D:resourcetype/>') })).text);
+    assert.ok(homes.byHref('/carol/calendars/') && homes.byHref('/carol/contacts/'), homes.responses.map((x) => x.href).join(' '));
+    for (const home of ['calendars', 'contacts']) {
+      const ms = parseMultistatus((await req(k, 'carol', 'PROPFIND', `/carol/${home}/`, { headers: { Depth: '1' }, body: propfindBody('<D:resourcetype/>') })).text);
+      const colls = ms.responses.map((x) => x.href).filter((h) => h !== `/carol/${home}/`);
+      assert.equal(colls.length, 1, `one default collection in ${home}: ${colls}`);
+      const rel = colls[0]!.slice(1, -1);
+      assert.equal(execFileSync('git', ['--git-dir', join(k.root, rel), 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' }).trim(), '1');
+    }
+  });
+
+  test('a user directory made by hand still gets its home folders (no defaults: not a first login)', async () => {
+    mkdirSync(join(k.root, 'dave'));
+    for (const home of ['/dave/calendars/', '/dave/contacts/']) {
+      const r = await req(k, 'dave', 'PROPFIND', home, { headers: { Depth: '1' }, body: propfindBody('<D:resourcetype/>') });
+      assert.equal(r.status, 207, `${home}: ${r.status}`);
+      assert.deepEqual(parseMultistatus(r.text).responses.map((x) => x.href), [home]);
+    }
+    const mk = await req(k, 'dave', 'MKCALENDAR', '/dave/calendars/first/');
+    assert.equal(mk.status, 201);
   });
 
   test('getctag and the collection sync-token are properties of collections only', async () => {

@@ -92,49 +92,52 @@ export function serializeEntry(e: TreeEntry): Buffer {
   return buf;
 }
 
+/** A run of base entries [from, to), or a new entry. */
+export type TreePiece = { from: number; to: number } | TreeEntry;
+
 /**
- * Build a tree from a base tree and a merged list (Git order) of base entry indexes and new
- * entries. Runs of consecutive base entries are copied as one block of bytes.
+ * Build a tree from a base tree and pieces in Git order: runs of base entries are copied as one
+ * block of bytes (their offsets shifted), new entries are serialised.
  */
-export function spliceTree(base: ParsedTree, merged: readonly (number | TreeEntry)[]): ParsedTree {
+export function spliceTree(base: ParsedTree, pieces: readonly TreePiece[]): ParsedTree {
   const start = (i: number) => (i === 0 ? 0 : base.ends[i - 1]!);
-  const fresh = new Map<number, Buffer>();
+  const fresh: Buffer[] = [];
   let size = 0;
-  for (let k = 0; k < merged.length; k++) {
-    const m = merged[k]!;
-    if (typeof m === 'number') size += base.ends[m]! - start(m);
-    else {
-      const b = serializeEntry(m);
-      fresh.set(k, b);
+  let count = 0;
+  for (const piece of pieces) {
+    if ('from' in piece) {
+      if (piece.to > piece.from) size += base.ends[piece.to - 1]! - start(piece.from);
+      count += piece.to - piece.from;
+    } else {
+      const b = serializeEntry(piece);
+      fresh.push(b);
       size += b.length;
+      count++;
     }
   }
   const data = Buffer.allocUnsafe(size);
-  const ends = new Uint32Array(merged.length);
-  const entries: TreeEntry[] = new Array<TreeEntry>(merged.length);
+  const ends = new Uint32Array(count);
+  const entries = new Array<TreeEntry>(count);
   let p = 0;
   let k = 0;
-  while (k < merged.length) {
-    const m = merged[k]!;
-    if (typeof m === 'number') {
-      let j = k;
-      while (j + 1 < merged.length && merged[j + 1] === (merged[j] as number) + 1) j++;
-      const s = start(m);
-      base.data.copy(data, p, s, base.ends[merged[j] as number]!);
-      for (let x = k; x <= j; x++) {
-        const bi = merged[x] as number;
-        entries[x] = base.entries[bi]!;
-        ends[x] = p + (base.ends[bi]! - s);
+  let f = 0;
+  for (const piece of pieces) {
+    if ('from' in piece) {
+      if (piece.to <= piece.from) continue;
+      const s = start(piece.from);
+      base.data.copy(data, p, s, base.ends[piece.to - 1]!);
+      const shift = p - s;
+      for (let i = piece.from; i < piece.to; i++, k++) {
+        entries[k] = base.entries[i]!;
+        ends[k] = base.ends[i]! + shift;
       }
-      p = ends[j]!;
-      k = j + 1;
+      p = ends[k - 1]!;
     } else {
-      const b = fresh.get(k)!;
+      const b = fresh[f++]!;
       b.copy(data, p);
       p += b.length;
-      entries[k] = m;
-      ends[k] = p;
-      k++;
+      entries[k] = piece;
+      ends[k++] = p;
     }
   }
   return { entries, data, ends };

@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { writePack } from './pack.js';
 import { PackReader } from './packReader.js';
@@ -160,6 +161,15 @@ const PACK_THRESHOLD = 100;
 /** Keeps a pack far below the 2 GiB limit of 32-bit index offsets for any sane item size. */
 const PACK_MAX_OBJECTS = 20000;
 
+const deflateAsync = promisify(deflate);
+/** Above this size compression runs on the thread pool, so a 10k-entry tree does not stall the event loop. */
+const ASYNC_DEFLATE_BYTES = 64 * 1024;
+
+/** Level 1: trees of big flat collections are rewritten on every commit; gc recompresses later. */
+function compress(data: Buffer): Promise<Buffer> | Buffer {
+  return data.length >= ASYNC_DEFLATE_BYTES ? deflateAsync(data, { level: 1 }) : deflateSync(data, { level: 1 });
+}
+
 /** Unique temp names without asking the random generator per object. */
 const TMP_PREFIX = `${process.pid.toString(36)}_${randomBytes(4).toString('hex')}_`;
 let tmpCounter = 0;
@@ -201,8 +211,7 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
           dirsToSync.add(objectsDir);
         }
         const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');
-        // Level 1: trees of big flat collections are rewritten on every commit; gc recompresses later.
-        const deflated = deflateSync(Buffer.concat([header, o.data]), { level: 1 });
+        const deflated = await compress(Buffer.concat([header, o.data]));
         const tmp = join(dir, `tmp_obj_${TMP_PREFIX}${(tmpCounter++).toString(36)}`);
         const fh = await fsp.open(tmp, 'wx', 0o444);
         dirsToSync.add(dir);

@@ -7,7 +7,7 @@
  */
 import { makeObject, type PendingObject } from './objects.js';
 import { checkTreePath, gitNameCompare } from './paths.js';
-import { EMPTY_PARSED_TREE, MODE_EXEC, MODE_FILE, MODE_TREE, isTreeMode, spliceTree, type ParsedTree, type TreeEntry } from './format.js';
+import { EMPTY_PARSED_TREE, MODE_EXEC, MODE_FILE, MODE_TREE, isTreeMode, spliceTree, type ParsedTree, type TreeEntry, type TreePiece } from './format.js';
 import { StoreError, type ObjectId } from './types.js';
 
 export type TreeReader = (oid: ObjectId) => Promise<ParsedTree>;
@@ -44,6 +44,20 @@ function findEntry(entries: readonly TreeEntry[], name: string, asTree: boolean)
     else hi = mid - 1;
   }
   return -1;
+}
+
+/** Index of the first entry that sorts after `e` (entries are in Git order; `e`'s name is not among them). */
+function lowerBound(entries: readonly TreeEntry[], e: TreeEntry): number {
+  const asTree = isTreeMode(e.mode);
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const m = entries[mid]!;
+    if (gitNameCompare(m.name, isTreeMode(m.mode), e.name, asTree) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export interface EditResult {
@@ -121,25 +135,43 @@ function finish(node: EditNode, path: string, out: EditResult): { oid: ObjectId;
   }
   const isTree = (e: TreeEntry) => isTreeMode(e.mode);
   changed.sort((a, b) => gitNameCompare(a.name, isTree(a), b.name, isTree(b)));
-  const merged: (number | TreeEntry)[] = [];
+  // Base entries replaced or removed (a name may change between file and tree: look for both).
   const base = node.base.entries;
-  let j = 0;
-  for (let i = 0; i < base.length; i++) {
-    const e = base[i]!;
-    // Replaced or removed; a name may also move between file and tree, so changes are merged in order.
-    if (node.changes.has(e.name)) continue;
-    while (j < changed.length && gitNameCompare(changed[j]!.name, isTree(changed[j]!), e.name, isTree(e)) < 0) {
-      merged.push(changed[j++]!);
-    }
-    merged.push(i);
+  const removed: number[] = [];
+  for (const name of node.changes.keys()) {
+    const i = findEntry(base, name, false);
+    if (i >= 0) removed.push(i);
+    const j = findEntry(base, name, true);
+    if (j >= 0) removed.push(j);
   }
-  while (j < changed.length) merged.push(changed[j++]!);
-  const tree = spliceTree(node.base, merged);
+  removed.sort((a, b) => a - b);
+  // Where each new entry goes: before the first base entry that sorts after it.
+  const at = changed.map((e) => lowerBound(base, e));
+  const pieces: TreePiece[] = [];
+  let cur = 0;
+  let ri = 0;
+  let ci = 0;
+  for (;;) {
+    const nextIns = ci < changed.length ? at[ci]! : Infinity;
+    const nextRem = ri < removed.length ? removed[ri]! : Infinity;
+    const stop = Math.min(nextIns, nextRem, base.length);
+    if (stop > cur) {
+      pieces.push({ from: cur, to: stop });
+      cur = stop;
+    }
+    if (nextIns === cur) pieces.push(changed[ci++]!);
+    else if (nextRem === cur) {
+      cur++;
+      ri++;
+    } else if (cur >= base.length) break;
+  }
+  const count = base.length - removed.length + changed.length;
+  const tree = spliceTree(node.base, pieces);
   const object = makeObject('tree', tree.data);
-  out.dirCounts.set(path, merged.length);
+  out.dirCounts.set(path, count);
   // An emptied subtree is dropped by its parent; only the root may be the empty tree.
-  if (object.oid !== node.baseOid && (merged.length > 0 || path === '')) {
+  if (object.oid !== node.baseOid && (count > 0 || path === '')) {
     out.trees.push({ object, tree, replaces: node.baseOid });
   }
-  return { oid: object.oid, count: merged.length };
+  return { oid: object.oid, count };
 }

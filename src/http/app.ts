@@ -101,7 +101,8 @@ export function createApp(deps: AppDeps): Koa {
     if (ctx.url.includes('#')) throw new DavError(400, 'The request URI must not contain a fragment');
     const user = ctx.state.user as string;
     await prepare(user);
-    const { segments, trailingSlash } = splitPath(ctx.path);
+    // `OPTIONS *` asks about the server as a whole: answer as for the root.
+    const { segments, trailingSlash } = ctx.method === 'OPTIONS' && ctx.url === '*' ? { segments: [], trailingSlash: true } : splitPath(ctx.path);
     const body = await readBody(ctx.req, config.maxBodyBytes);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;

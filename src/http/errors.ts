@@ -42,5 +42,9 @@ export function toDavError(err: unknown): DavError {
         return new DavError(500, `Repository problem: ${err.message}`, { cause: err });
     }
   }
+  // File system conditions that are not bugs: a full disk is RFC 4918's 507.
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new DavError(507, 'Insufficient storage on the server', { cause: err });
+  if (code === 'ENAMETOOLONG') return new DavError(400, 'A name in this URL is too long', { cause: err });
   return new DavError(500, 'Internal Server Error', { cause: err });
 }

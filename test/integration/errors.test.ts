@@ -154,6 +154,9 @@ describe('bad input never answers 500', () => {
       const r = await rawRequest(k, `${line}\nHost: 127.0.0.1\nAuthorization: ${k.auth('alice')}\nConnection: close\n`);
       assert.ok(r.status >= 200 && r.status < 500, `${line}: ${r.status} ${r.text.slice(0, 200)}`);
     }
+    const star = await rawRequest(k, `OPTIONS * HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${k.auth('alice')}\nConnection: close\n`);
+    assert.equal(star.status, 200);
+    assert.match(star.text, /\r\nDAV: 1/i);
     assert.equal((await req(k, 'alice', 'GET', '/alice/e/f.txt')).text, 'f');
     no500();
   });

@@ -165,6 +165,27 @@ print(c.principal().url)
     assert.equal((await req(k, 'bob', 'GET', '/bob@example.com/notes/a@b.txt')).status, 403);
   });
 
+  test('odd member names: every href the server gives back names the same resource', async () => {
+    assert.equal((await req(k, 'alice', 'MKCOL', '/alice/odd/')).status, 201);
+    const names = ['a b.txt', 'plus+sign.txt', 'percent%25.txt'.replace('%25', '%'), 'é ü 雪.txt', "quote'(x)*!.txt", 'semi;colon,comma=eq&amp.txt', 'hash#.txt', 'q?.txt'];
+    for (const n of names) {
+      const r = await req(k, 'alice', 'PUT', `/alice/odd/${encodeURIComponent(n)}`, { body: `content of ${n}` });
+      assert.equal(r.status, 201, `${n}: ${r.status} ${r.text}`);
+    }
+    const listed = parseMultistatus((await req(k, 'alice', 'PROPFIND', '/alice/odd/', { headers: { Depth: '1' }, body: propfindBody('<D:getetag/>') })).text);
+    const synced = parseMultistatus((await req(k, 'alice', 'REPORT', '/alice/odd/', { headers: { Depth: '0' }, body: `<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>` })).text);
+    for (const ms of [listed, synced]) {
+      const hrefs = ms.responses.map((x) => x.href).filter((h) => h !== '/alice/odd/');
+      assert.deepEqual(hrefs.map((h) => decodeURIComponent(h.slice('/alice/odd/'.length))).sort(), [...names].sort());
+      for (const h of hrefs) {
+        assert.match(h, /^[A-Za-z0-9\/%._~-]+$/, `href ${h} is fully percent-encoded`);
+        const g = await req(k, 'alice', 'GET', h);
+        assert.equal(g.status, 200, h);
+        assert.equal(g.text, `content of ${decodeURIComponent(h.slice('/alice/odd/'.length))}`);
+      }
+    }
+  });
+
   test('no credentials or a wrong password: 401 with a Basic challenge', async () => {
     for (const method of ['PROPFIND', 'GET', 'PUT', 'REPORT', 'OPTIONS']) {
       const r = await req(k, 'alice', method, '/alice/', { anonymous: true, headers: { Depth: '0' } });

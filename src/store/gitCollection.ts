@@ -3,6 +3,7 @@
  * reads, diffs, and serialised commits that compare-and-swap the branch ref.
  */
 import { parseCommit, parseTreeFull, serializeCommit, type ParsedTree } from './format.js';
+import { FileMap } from './fileMap.js';
 import { ByteLru, LruMap } from './lru.js';
 import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
@@ -300,7 +301,7 @@ export class Collection implements GitCollection {
 
   private async buildInfo(commit: ObjectId, tree: ObjectId, seconds: number, read: TreeReader = this.treeReader): Promise<HeadInfo> {
     const flat = await flattenTree(tree, read);
-    const snapshot: Snapshot = { commit, time: new Date(seconds * 1000), files: flat.files, dirs: flat.dirs };
+    const snapshot: Snapshot = { commit, time: new Date(seconds * 1000), files: FileMap.from(flat.files), dirs: flat.dirs };
     const info: HeadInfo = { snapshot, tree, treeIds: flat.trees };
     this.recent.set(commit, info);
     return info;

@@ -1,5 +1,6 @@
 /** Flattening trees into Snapshots, and diffs between Snapshots. Pure apart from the tree reader. */
 import { isFileMode, isTreeMode } from './format.js';
+import { FileMap } from './fileMap.js';
 import type { EditOp, TreeReader } from './treeEdit.js';
 import type { Change, ObjectId, Snapshot } from './types.js';
 
@@ -51,16 +52,21 @@ export function deriveSnapshot(
   before: Snapshot,
   edits: readonly EditOp[],
   dirCounts: ReadonlyMap<string, number>,
-): { files: Map<string, ObjectId>; dirs: Set<string> } {
-  const files = new Map(before.files);
+): { files: FileMap; dirs: Set<string> } {
+  const base = FileMap.from(before.files);
+  const changes = new Map<string, ObjectId | null>();
+  const current = (path: string) => (changes.has(path) ? changes.get(path) : base.get(path));
   const dirs = new Set(before.dirs);
   for (const e of edits) {
     if (e.op === 'set') {
-      files.set(e.path, e.blob);
-    } else if (!files.delete(e.path)) {
+      changes.set(e.path, e.blob);
+    } else if (current(e.path)) {
+      changes.set(e.path, null);
+    } else {
       // A directory (or a symlink or submodule, which are not listed): drop everything below it.
       const prefix = `${e.path}/`;
-      for (const k of files.keys()) if (k.startsWith(prefix)) files.delete(k);
+      for (const k of base.keys()) if (k.startsWith(prefix)) changes.set(k, null);
+      for (const k of changes.keys()) if (k.startsWith(prefix)) changes.set(k, null);
       for (const d of dirs) if (d === e.path || d.startsWith(prefix)) dirs.delete(d);
     }
   }
@@ -69,13 +75,19 @@ export function deriveSnapshot(
     if (count > 0) dirs.add(path);
     else dirs.delete(path);
   }
-  return { files, dirs };
+  return { files: base.with(changes), dirs };
 }
 
 /** Files that differ between two snapshots, sorted by path. */
 export function diffSnapshots(from: Snapshot, to: Snapshot): Change[] {
   if (from === to || (from.commit !== null && from.commit === to.commit)) return [];
   const out: Change[] = [];
+  // Snapshots of nearby commits share a base map: only their overlays can differ.
+  const changed = FileMap.changedPaths(from.files, to.files);
+  if (changed) {
+    for (const path of changed) out.push({ path, from: from.files.get(path) ?? null, to: to.files.get(path) ?? null });
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
   for (const [path, oid] of from.files) {
     const next = to.files.get(path);
     if (next !== oid) out.push({ path, from: oid, to: next ?? null });

@@ -8,7 +8,7 @@ import { ByteLru, LruMap } from './lru.js';
 import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
 import { ObjectReader, isObjectId, makeObject, writeObjects, type PendingObject } from './objects.js';
-import { compareAndSwapRef, readHead, type HeadState } from './refs.js';
+import { prepareRefUpdate, readHead, type HeadState } from './refs.js';
 import { EMPTY_SNAPSHOT, deriveSnapshot, diffSnapshots, flattenTree } from './snapshot.js';
 import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
 import {
@@ -198,10 +198,21 @@ export class Collection implements GitCollection {
         }
       }
       if (commits === 0) return results;
-      const bytes = await writeObjects(this.gitDir, objects);
+      // Objects and the ref's lock file are written side by side; the ref moves only once both are durable.
       // Objects of a lost race stay unreachable on disk until gc prunes them: harmless.
       const lock = { lockTimeoutMs: this.deps.lockTimeoutMs };
-      if (!(await compareAndSwapRef(this.gitDir, hs.ref, hs.oid, base.snapshot.commit!, lock))) continue;
+      const [written, prepared] = await Promise.allSettled([
+        writeObjects(this.gitDir, objects),
+        prepareRefUpdate(this.gitDir, hs.ref, hs.oid, base.snapshot.commit!, lock),
+      ]);
+      if (written.status === 'rejected') {
+        if (prepared.status === 'fulfilled') await prepared.value.abort();
+        throw written.reason;
+      }
+      if (prepared.status === 'rejected') throw prepared.reason;
+      if (!prepared.value.ok) continue;
+      await prepared.value.commit();
+      const bytes = written.value;
       this.deps.maintenance?.recordCommit(this.gitDir, bytes, commits);
       for (const b of blobs) this.blobs.set(b.oid, b.data);
       this.adopt(base);

@@ -100,22 +100,34 @@ export interface CasOptions {
   lockTimeoutMs?: number;
 }
 
+/** A ref update made ready under its lock: the new value is written and fsynced, not yet in place. */
+export interface PreparedRefUpdate {
+  /** False when the ref no longer held the expected value: nothing was written and the lock is gone. */
+  readonly ok: boolean;
+  /** Put the new value in place (rename over the ref, fsync of its directory). */
+  commit(): Promise<void>;
+  /** Give the lock up, leaving the ref as it was. */
+  abort(): Promise<void>;
+}
+
 /**
- * Move `ref` from `expected` (null: must not exist) to `next`. Returns false, writing nothing,
- * when the ref no longer holds `expected`. Throws StoreError('busy') when the lock stays taken.
+ * Take `<ref>.lock` (O_CREAT|O_EXCL, retried with short jittered waits up to the timeout, then
+ * StoreError('busy')), compare the ref's current value (loose or packed) with `expected` (null:
+ * must not exist), and write + fsync `next` into the lock file. The caller commits once whatever
+ * the ref will point to is durable, so this can run alongside the object writes.
  */
-export async function compareAndSwapRef(
+export async function prepareRefUpdate(
   gitDir: string,
   ref: string,
   expected: ObjectId | null,
   next: ObjectId,
   opts: CasOptions = {},
-): Promise<boolean> {
+): Promise<PreparedRefUpdate> {
   checkRefName(ref);
   const path = join(gitDir, ref);
   const lock = `${path}.lock`;
   const deadline = Date.now() + (opts.lockTimeoutMs ?? 5000);
-  await fsp.mkdir(dirname(path), { recursive: true });
+  if (!fs.existsSync(dirname(path))) await fsp.mkdir(dirname(path), { recursive: true });
   let fh: fsp.FileHandle | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -129,20 +141,57 @@ export async function compareAndSwapRef(
       await sleep(base / 2 + Math.random() * base);
     }
   }
-  let renamed = false;
+  let state: 'locked' | 'done' = 'locked';
+  const release = async () => {
+    if (state === 'done') return;
+    state = 'done';
+    await fsp.unlink(lock).catch(() => undefined);
+  };
   try {
     // Re-read under the lock: this is the compare of compare-and-swap.
-    if (currentValue(gitDir, ref) !== expected) return false;
+    if (currentValue(gitDir, ref) !== expected) {
+      await fh.close();
+      await release();
+      return { ok: false, commit: () => Promise.reject(new Error('ref update was refused')), abort: release };
+    }
     await fh.writeFile(`${next}\n`);
     await fh.sync();
     await fh.close();
-    fh = undefined;
-    await fsp.rename(lock, path);
-    renamed = true;
-    await fsyncDir(dirname(path));
-    return true;
-  } finally {
-    if (fh) await fh.close().catch(() => undefined);
-    if (!renamed) await fsp.unlink(lock).catch(() => undefined);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await release();
+    throw e;
   }
+  return {
+    ok: true,
+    abort: release,
+    async commit() {
+      if (state === 'done') throw new Error('ref update already finished');
+      try {
+        await fsp.rename(lock, path);
+      } catch (e) {
+        await release();
+        throw e;
+      }
+      state = 'done';
+      await fsyncDir(dirname(path));
+    },
+  };
+}
+
+/**
+ * Move `ref` from `expected` (null: must not exist) to `next`. Returns false, writing nothing,
+ * when the ref no longer holds `expected`. Throws StoreError('busy') when the lock stays taken.
+ */
+export async function compareAndSwapRef(
+  gitDir: string,
+  ref: string,
+  expected: ObjectId | null,
+  next: ObjectId,
+  opts: CasOptions = {},
+): Promise<boolean> {
+  const update = await prepareRefUpdate(gitDir, ref, expected, next, opts);
+  if (!update.ok) return false;
+  await update.commit();
+  return true;
 }

@@ -99,12 +99,12 @@ export function readVdir(dir: string, ext: string): Array<{ where: string; text:
 }
 
 /** Every file of a vdir tree with its content, for "nothing changed" comparisons. */
-export function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const p = join(entry.parentPath, entry.name);
-    out[p] = readFileSync(p, 'utf8');
+export function snapshotTree(dir: string, out: Record<string, string> = {}): Record<string, string> {
+  // A plain walk: recursive readdir's `parentPath` needs Node 20.12.
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) snapshotTree(p, out);
+    else if (entry.isFile()) out[p] = readFileSync(p, 'utf8');
   }
   return out;
 }

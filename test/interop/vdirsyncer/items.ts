@@ -106,6 +106,15 @@ export const EVENTS_AFTER_FIRST_SYNC: Record<string, string> = {
   'delete-local-edit-server@kalends.test': 'Kept B',
 };
 
+/**
+ * Created in the vdir with UIDs vdirsyncer cannot use as file names or hrefs (it picks a random
+ * UUID for those): spaces, a slash, non-ASCII; and vCard 4.0's urn:uuid form.
+ */
+export const ODD_UID = 'événement/42 ü';
+export const ODD_EVENT = lines('BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Kalends tests//vdirsyncer//EN', 'BEGIN:VEVENT', `UID:${ODD_UID}`, 'DTSTAMP:20240301T120000Z', 'DTSTART;VALUE=DATE:20240601', 'SUMMARY:Odd UID', 'END:VEVENT', 'END:VCALENDAR');
+export const URN_UID = 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1';
+export const URN_CARD = lines('BEGIN:VCARD', 'VERSION:4.0', `UID:${URN_UID}`, 'FN:Ünal Urn', 'N:Urn;Ünal;;;', 'KIND:individual', 'END:VCARD');
+
 /** A calendar that exists only in the vdir before discovery: vdirsyncer creates it (MKCOL). */
 export const LAPTOP_EVENT = event('laptop-1@kalends.test', 'Written on the laptop', '20240318T120000');
 
@@ -132,6 +141,7 @@ export const EVENTS_AFTER_EDITS: Record<string, string> = {
   'edit-local-delete-server@kalends.test': 'Kept A (edited locally)',
   'delete-local-edit-server@kalends.test': 'Kept B (edited on the server)',
   'local-new@kalends.test': 'Café with Zoë',
+  [ODD_UID]: 'Odd UID',
   'server-new@kalends.test': 'Created on the server',
   'git-new@kalends.test': 'Created with git',
   ...Object.fromEntries(range(BULK).map(bulkLocal)),
@@ -271,6 +281,7 @@ export const CARDS_AFTER_EDITS: Record<string, string> = {
   'edit-local-card': 'Chloé Dubois-Martin',
   'odd-href-card': 'Über Uns (edited locally)',
   'local-new-card': 'Łukasz Nowak',
+  [URN_UID]: 'Ünal Urn',
   'server-new-card': 'Søren Kierkegaard',
 };
 

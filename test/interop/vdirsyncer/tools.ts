@@ -316,9 +316,9 @@ const PROGRESS = [
 
 /** What a sync or metasync did, one line per action, sorted. */
 const ACTION = [
-  /^Copying \((uploading|updating)\) item \S+ to [\w-]+(\/[\w-]+)?$/,
-  /^Deleting item \S+ from [\w-]+(\/[\w-]+)?$/,
-  /^Doing conflict resolution for item \S+\.\.\.$/,
+  /^Copying \((uploading|updating)\) item .+ to [\w-]+(\/[\w-]+)?$/,
+  /^Deleting item .+ from [\w-]+(\/[\w-]+)?$/,
+  /^Doing conflict resolution for item .+\.\.\.$/,
   /^Copying (displayname|color) to [\w-]+(\/[\w-]+)?$/,
 ];
 

@@ -65,8 +65,9 @@ export class Collection implements GitCollection {
   private watcher: RefWatcher | null = null;
   private readonly objects: ObjectReader;
   private readonly queue: Queued[] = [];
-  /** Blobs of a group commit being built: later plans of the group may read them before they are on disk. */
+  /** Blobs and trees of a group commit being built: later steps of the group read them before they are on disk. */
   private readonly pending = new Map<ObjectId, Uint8Array>();
+  private readonly pendingTrees = new Map<ObjectId, ParsedTree>();
 
   constructor(
     readonly id: string,
@@ -165,6 +166,7 @@ export class Collection implements GitCollection {
       return await this.commitGroupAttempts(reqs, forceFirst);
     } finally {
       this.pending.clear();
+      this.pendingTrees.clear();
     }
   }
 
@@ -172,6 +174,7 @@ export class Collection implements GitCollection {
     for (let attempt = 0; attempt < this.deps.maxAttempts; attempt++) {
       if (attempt > 0) await sleep(Math.random() * Math.min(2 * attempt, 20));
       this.pending.clear();
+      this.pendingTrees.clear();
       const hs = readHead(this.gitDir);
       let base = await this.headInfo(hs);
       const results: Settled[] = [];
@@ -198,27 +201,46 @@ export class Collection implements GitCollection {
         }
       }
       if (commits === 0) return results;
-      // Objects and the ref's lock file are written side by side; the ref moves only once both are durable.
-      // Objects of a lost race stay unreachable on disk until gc prunes them: harmless.
-      const lock = { lockTimeoutMs: this.deps.lockTimeoutMs };
-      const [written, prepared] = await Promise.allSettled([
-        writeObjects(this.gitDir, objects),
-        prepareRefUpdate(this.gitDir, hs.ref, hs.oid, base.snapshot.commit!, lock),
-      ]);
-      if (written.status === 'rejected') {
-        if (prepared.status === 'fulfilled') await prepared.value.abort();
-        throw written.reason;
+      // Snapshots of commits that did not land are forgotten (their objects may not even exist).
+      const forget = () => {
+        for (const r of results) if (r.ok && r.value.committed) this.recent.delete(r.value.snapshot.commit!);
+      };
+      let landed: boolean;
+      try {
+        landed = await this.land(hs, base, objects, commits);
+      } catch (e) {
+        forget();
+        throw e;
       }
-      if (prepared.status === 'rejected') throw prepared.reason;
-      if (!prepared.value.ok) continue;
-      await prepared.value.commit();
-      const bytes = written.value;
-      this.deps.maintenance?.recordCommit(this.gitDir, bytes, commits);
+      if (!landed) {
+        forget();
+        continue;
+      }
       for (const b of blobs) this.blobs.set(b.oid, b.data);
       this.adopt(base);
       return results;
     }
     throw new StoreError('conflict', `${this.id}: the branch kept moving under us; gave up after ${this.deps.maxAttempts} attempts`);
+  }
+
+  /** Write the chain's objects and move the ref from where the chain started; false when the ref moved. */
+  private async land(hs: HeadState, top: HeadInfo, objects: readonly PendingObject[], commits: number): Promise<boolean> {
+    // Objects and the ref's lock file are written side by side; the ref moves only once both are durable.
+    // Objects of a lost race stay unreachable on disk until gc prunes them: harmless.
+    const lock = { lockTimeoutMs: this.deps.lockTimeoutMs };
+    const [written, prepared] = await Promise.allSettled([
+      writeObjects(this.gitDir, objects),
+      prepareRefUpdate(this.gitDir, hs.ref, hs.oid, top.snapshot.commit!, lock),
+    ]);
+    if (written.status === 'rejected') {
+      if (prepared.status === 'fulfilled') await prepared.value.abort();
+      throw written.reason;
+    }
+    if (prepared.status === 'rejected') throw prepared.reason;
+    if (!prepared.value.ok) return false;
+    await prepared.value.commit();
+    this.deps.maintenance?.recordCommit(this.gitDir, written.value, commits);
+    return true;
   }
 
   /** Build (in memory) the commit of one plan on top of `base`; null when it changes nothing. */
@@ -256,7 +278,10 @@ export class Collection implements GitCollection {
         message: plan?.message || 'Create collection',
       }),
     );
-    for (const t of edit.trees) this.trees.set(t.object.oid, t.tree);
+    for (const t of edit.trees) {
+      this.trees.set(t.object.oid, t.tree);
+      this.pendingTrees.set(t.object.oid, t.tree);
+    }
     // The new snapshot from the old one plus the edit: no walk over a 10k-entry tree.
     const { files, dirs } = deriveSnapshot(base.snapshot, edits, edit.dirCounts);
     const treeIds = new Set(base.treeIds);
@@ -327,7 +352,7 @@ export class Collection implements GitCollection {
   }
 
   private async readTree(oid: ObjectId, keep: boolean): Promise<ParsedTree> {
-    const hit = this.trees.get(oid);
+    const hit = this.trees.get(oid) ?? this.pendingTrees.get(oid);
     if (hit) return hit;
     const o = await this.objects.read(oid);
     if (!o || o.type !== 'tree') throw new StoreError('corrupt', `${this.id}: tree ${oid} is missing`);

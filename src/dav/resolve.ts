@@ -39,6 +39,23 @@ export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Sna
   return structuredClone(await readMetaShared(coll, snapshot, dir));
 }
 
+/**
+ * Optional on a CollectionType (types.ts has no field for it yet; a type declares it with
+ * `CollectionType & MemberNames`): which file names of a repository are members. Calendars and
+ * address books can say that a README a person committed with git is not an event or a card.
+ */
+export interface MemberNames {
+  isMemberName?(name: string): boolean;
+}
+
+/** Is a file called `name` a member of a collection of this type? Hidden files never are in calendars and address books. */
+export function isMemberName(type: CollectionType, name: string): boolean {
+  if (name === META_FILE) return false;
+  if (!type.allowsFolders && name.startsWith('.')) return false;
+  const test = (type as CollectionType & MemberNames).isMemberName;
+  return test ? test.call(type, name) : true;
+}
+
 export function isMetaPath(path: string): boolean {
   return path === META_FILE || path.endsWith(`/${META_FILE}`);
 }
@@ -103,6 +120,10 @@ export async function resolve(store: Store, registry: Registry, user: string, se
     return { kind: 'missing', href, user, target: { type: 'none' } };
   }
   const snap = coll.snapshot;
+  // A file that is no member (a README in a calendar) is not served either, and nothing can be put there.
+  if (!isMemberName(coll.type, rest[rest.length - 1]!) && !(coll.type.allowsFolders && snap.dirs.has(path))) {
+    return { kind: 'missing', href, user, target: { type: 'none' } };
+  }
   if (coll.type.allowsFolders && snap.dirs.has(path)) {
     return { kind: 'collection', href: hrefOf(segments, true), user, coll, dir: path, meta: await readMetaShared(coll, snap, path) };
   }
@@ -121,8 +142,7 @@ export function childrenOf(coll: CollectionView, dir: string): { files: Array<[s
   for (const [p, blob] of coll.snapshot.files) {
     if (!p.startsWith(prefix)) continue;
     const name = p.slice(prefix.length);
-    if (name.includes('/') || name === META_FILE) continue;
-    if (!coll.type.allowsFolders && name.startsWith('.')) continue;
+    if (name.includes('/') || !isMemberName(coll.type, name)) continue;
     files.push([p, blob]);
   }
   if (coll.type.allowsFolders) {

@@ -1,11 +1,10 @@
 import type { ObjectId, Snapshot } from '../store/types.js';
 import { DavError } from './errors.js';
 import { hrefOf } from './href.js';
-import { META_FILE } from './meta.js';
 import { statusLine, writePropResponse, writeStatusResponse, xmlResponse } from './multistatus.js';
 import { EMPTY_SYNC_COMMIT, SYNC_TOKEN_PREFIX, syncTokenFor } from './properties.js';
 import { parseDepth, propertiesOf, type PropRequest } from './propfind.js';
-import { readMetaShared } from './resolve.js';
+import { isMemberName, readMetaShared } from './resolve.js';
 import type { CollectionView, DavResponse, ReportContext, Resource } from './types.js';
 import { child, elements, textOf } from './xml/element.js';
 import { dav } from './xml/names.js';
@@ -49,10 +48,10 @@ function inScope(coll: CollectionView, dir: string, path: string, infinite: bool
   const prefix = dir === '' ? '' : `${dir}/`;
   if (!path.startsWith(prefix)) return false;
   const rest = path.slice(prefix.length);
-  const name = rest.slice(rest.lastIndexOf('/') + 1);
-  if (name === META_FILE) return false;
-  if (!coll.type.allowsFolders) return !rest.includes('/') && !rest.startsWith('.');
-  return infinite || !rest.includes('/');
+  if (!coll.type.allowsFolders && rest.includes('/')) return false;
+  if (!infinite && rest.includes('/')) return false;
+  // Folders (of plain collections) are members whatever their name; files when their type says so.
+  return coll.snapshot.dirs.has(path) || isMemberName(coll.type, rest.slice(rest.lastIndexOf('/') + 1));
 }
 
 async function snapshotOf(coll: CollectionView, commit: ObjectId): Promise<Snapshot> {

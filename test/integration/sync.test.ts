@@ -14,6 +14,7 @@ import { dav } from '../../src/dav/xml/names.js';
 import {
   bare,
   blobIdOf,
+  fsck,
   errorCondition,
   git,
   headOf,
@@ -394,6 +395,38 @@ describe('sync-collection on a plain collection', () => {
       assert.equal(r.status, 403, path);
       assert.equal(errorCondition(r.text), dav('supported-report'));
     }
+  });
+
+  test('repositories made with git itself: an empty `git init --bare`, and one with history on master', async () => {
+    git(['init', '-q', '--bare', join(k.root, 'alice/bare-empty')]);
+    const e0 = await sync('bare-empty/', '');
+    assert.deepEqual(delta(e0), {});
+    const pf = await req(k, 'alice', 'PROPFIND', A('bare-empty/'), { headers: { Depth: '1' }, body: propfindBody('<D:getetag/><CS:getctag/>', ` xmlns:CS="${CS}"`) });
+    assert.equal(pf.status, 207);
+    await put('bare-empty/first.txt', 'first');
+    const e1 = await sync('bare-empty/', e0.syncToken!);
+    assert.deepEqual(delta(e1), { [A('bare-empty/first.txt')]: etag('first') });
+    assert.ok(e1.syncToken!.endsWith(headOf(k, 'alice/bare-empty')));
+    assert.equal(bare(k, 'alice/bare-empty', 'rev-list', '--count', 'HEAD').trim(), '1');
+
+    const s = scratchDir();
+    try {
+      const work = join(s.dir, 'w');
+      git(['init', '-q', '-b', 'master', work]);
+      const fs = await import('node:fs');
+      fs.writeFileSync(join(work, 'old.txt'), 'old');
+      git(['-C', work, 'add', '.']);
+      git(['-C', work, 'commit', '-q', '-m', 'history']);
+      git(['clone', '-q', '--bare', work, join(k.root, 'alice/imported')]);
+    } finally {
+      s.cleanup();
+    }
+    const i0 = await sync('imported/', '');
+    assert.deepEqual(delta(i0), { [A('imported/old.txt')]: etag('old') });
+    await put('imported/new.txt', 'new');
+    assert.deepEqual(delta(await sync('imported/', i0.syncToken!)), { [A('imported/new.txt')]: etag('new') });
+    assert.equal(bare(k, 'alice/imported', 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'master');
+    assert.equal(fsck(k, 'alice/imported'), '');
   });
 
   test('sync-level 1 reports child collections; infinite reports what is inside them too', async () => {

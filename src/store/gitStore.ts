@@ -38,7 +38,13 @@ export interface GitStore extends Store {
 }
 
 function statOrNull(p: string): fs.Stats | null {
-  return fs.statSync(p, { throwIfNoEntry: false }) ?? null;
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch (e) {
+    // A file where a directory was expected (`a/file/x`): nothing there either.
+    if (errCode(e) === 'ENOTDIR') return null;
+    throw e;
+  }
 }
 
 /** A bare repository: a `HEAD` file and an `objects/` directory. Synchronous: it runs per request. */
@@ -78,12 +84,17 @@ class DataRoot implements GitStore {
     return segs.length === 0 ? this.root : join(this.root, ...segs);
   }
 
-  /** Throws 'conflict' when a proper ancestor of `segs` is a repository (nothing lives inside a Git directory). */
+  /**
+   * Throws 'conflict' when a proper ancestor of `segs` is a repository (nothing lives inside a Git
+   * directory) or a file.
+   */
   private checkAncestors(segs: readonly string[]): void {
     for (let i = 1; i < segs.length; i++) {
-      if (isRepo(this.abs(segs.slice(0, i)))) {
-        throw new StoreError('conflict', `${segs.slice(0, i).join('/')} is a repository`);
-      }
+      const abs = this.abs(segs.slice(0, i));
+      const st = statOrNull(abs);
+      if (!st) return;
+      if (!st.isDirectory()) throw new StoreError('conflict', `${segs.slice(0, i).join('/')} is a file`);
+      if (isRepo(abs)) throw new StoreError('conflict', `${segs.slice(0, i).join('/')} is a repository`);
     }
   }
 

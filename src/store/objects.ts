@@ -94,7 +94,7 @@ export class ObjectReader {
   private readLoose(oid: ObjectId): GitObject | null {
     const path = loosePath(this.gitDir, oid);
     // stat first: a thrown ENOENT (with its stack trace) costs more than the read itself.
-    if (!fs.statSync(path, { throwIfNoEntry: false })) return null;
+    if (!fs.existsSync(path)) return null;
     let deflated: Buffer;
     try {
       deflated = fs.readFileSync(path);

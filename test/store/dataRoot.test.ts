@@ -21,6 +21,10 @@ test('kind, list, ensureDir', async () => {
     await store.create('alice/calendars/home', write([]));
     writeFileSync(join(root, 'alice', 'README'), 'not a collection');
     assert.equal(await store.kind('alice/README'), 'file');
+    assert.equal(await store.kind('alice/README/x'), 'missing');
+    assert.equal(await store.open('alice/README/x'), null);
+    await assert.rejects(store.create('alice/README/x', write([])), isStoreError('conflict'));
+    await assert.rejects(store.ensureDir('alice/README/x'), isStoreError('conflict'));
     assert.equal(await store.kind('alice/calendars'), 'directory');
     assert.equal(await store.kind('alice/calendars/work'), 'repository');
     // Nothing inside a Git directory is served.

@@ -17,7 +17,12 @@ const uidIndex = new UidIndex(async (coll, blob) => {
   } catch {
     return undefined; // a file pushed with git that does not parse holds no UID
   }
-}, isFlatMember);
+}, (path) => isFlatMember(path) && isCalendarName(path));
+
+/** Calendar object resources are `NAME.ics`; other files in the repository are not calendar data. */
+function isCalendarName(name: string): boolean {
+  return /\.ics$/i.test(name);
+}
 
 const NOUNS: Record<string, string> = { VEVENT: 'event', VTODO: 'task', VJOURNAL: 'journal entry', VFREEBUSY: 'free/busy', VAVAILABILITY: 'availability' };
 
@@ -58,6 +63,7 @@ export const calendarType: CollectionType = {
   allowsFolders: false,
   noun: 'calendar',
   memberContentType: () => 'text/calendar; charset=utf-8',
+  isMemberName: isCalendarName,
   checkPut: ({ body, contentType, coll }) => {
     const min = parseUtcDateTime(MIN_DATE_TIME) ?? undefined;
     const max = parseUtcDateTime(MAX_DATE_TIME) ?? undefined;

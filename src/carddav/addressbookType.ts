@@ -22,7 +22,12 @@ const uidIndex = new UidIndex(async (coll, blob) => {
   } catch {
     return undefined;
   }
-}, isFlatMember);
+}, (path) => isFlatMember(path) && isCardName(path));
+
+/** Address object resources are `NAME.vcf`; other files in the repository are not vCards. */
+function isCardName(name: string): boolean {
+  return /\.vcf$/i.test(name);
+}
 
 function onBook<T>(f: (ctx: PropertyContext) => T) {
   return (ctx: PropertyContext): T | undefined => (ctx.resource.kind === 'collection' && ctx.resource.dir === '' ? f(ctx) : undefined);
@@ -89,6 +94,7 @@ export const addressbookType: CollectionType = {
   allowsFolders: false,
   noun: 'address book',
   memberContentType: () => 'text/vcard; charset=utf-8',
+  isMemberName: isCardName,
   checkPut: ({ body, contentType }) => {
     const v = validateVCard(body, { contentType, maxResourceSize: MAX_VCARD_RESOURCE });
     const noun = v.kind === 'group' ? 'group' : 'contact';

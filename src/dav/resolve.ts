@@ -39,21 +39,11 @@ export async function readMeta(coll: Pick<CollectionView, 'repo'>, snapshot: Sna
   return structuredClone(await readMetaShared(coll, snapshot, dir));
 }
 
-/**
- * Optional on a CollectionType (types.ts has no field for it yet; a type declares it with
- * `CollectionType & MemberNames`): which file names of a repository are members. Calendars and
- * address books can say that a README a person committed with git is not an event or a card.
- */
-export interface MemberNames {
-  isMemberName?(name: string): boolean;
-}
-
 /** Is a file called `name` a member of a collection of this type? Hidden files never are in calendars and address books. */
 export function isMemberName(type: CollectionType, name: string): boolean {
   if (name === META_FILE) return false;
   if (!type.allowsFolders && name.startsWith('.')) return false;
-  const test = (type as CollectionType & MemberNames).isMemberName;
-  return test ? test.call(type, name) : true;
+  return type.isMemberName ? type.isMemberName(name) : true;
 }
 
 export function isMetaPath(path: string): boolean {

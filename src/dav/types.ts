@@ -142,6 +142,11 @@ export interface CollectionType {
   /** Words for commit messages: 'calendar', 'address book', 'folder'. */
   noun: string;
   memberContentType(name: string): string;
+  /**
+   * Which top-level file names are members (listed, synced, queried, served). Absent = every
+   * name. Anything else a person commits (a README in a calendar) stays in Git, unseen by clients.
+   */
+  isMemberName?(name: string): boolean;
   /** Validate a PUT body (throw DavError). Plain folders take any bytes. */
   checkPut?(input: { name: string; body: Uint8Array; contentType: string | undefined; coll: CollectionView }): PutCheck | Promise<PutCheck>;
   /** Which member holds `uid` in `snapshot` (name), if any. */

@@ -11,13 +11,12 @@ import { join } from 'node:path';
 import { createDavHandler } from '../../src/dav/handler.js';
 import { noLocks } from '../../src/dav/noLocks.js';
 import { plainType } from '../../src/dav/plainType.js';
-import type { MemberNames } from '../../src/dav/resolve.js';
 import type { CollectionType, DavRequest, DavResponse, HomeType, Registry } from '../../src/dav/types.js';
 import { authorFor } from '../../src/http/app.js';
 import { createStore } from '../../src/store/index.js';
 import { git, parseMultistatus, propfindBody, syncBody } from './helpers.js';
 
-const thingType: CollectionType & MemberNames = {
+const thingType: CollectionType = {
   ...plainType,
   id: 'things',
   allowsFolders: false,

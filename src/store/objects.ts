@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { writePack } from './pack.js';
-import { PackReader } from './packReader.js';
+import { PackReader, compact } from './packReader.js';
 import { StoreError, type ObjectId } from './types.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
@@ -73,6 +73,11 @@ export class ObjectReader {
 
   /** The object, or null when the repository does not have it. */
   async read(oid: ObjectId): Promise<GitObject | null> {
+    const o = await this.readRaw(oid);
+    return o && { type: o.type, data: compact(o.data) };
+  }
+
+  private async readRaw(oid: ObjectId): Promise<GitObject | null> {
     if (!isObjectId(oid)) return null;
     if (oid === EMPTY_TREE_ID) return { type: 'tree', data: Buffer.alloc(0) };
     const loose = this.readLoose(oid);

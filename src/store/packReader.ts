@@ -18,6 +18,14 @@ export interface PackedObject {
 
 const TYPES = [undefined, 'commit', 'tree', 'blob', 'tag'] as const;
 
+/**
+ * zlib hands back views into its 16 KiB output chunks: a 200-byte commit kept in a cache would pin
+ * the whole chunk. Copy small views out so caches hold what they count.
+ */
+export function compact(data: Buffer): Buffer {
+  return data.buffer.byteLength > data.length + 4096 ? Buffer.from(data) : data;
+}
+
 interface PackIndex {
   packPath: string;
   count: number;
@@ -238,7 +246,7 @@ export class PackReader {
     } else {
       const type = TYPES[typeNum];
       if (!type) throw new StoreError('corrupt', `${p.packPath}: bad object type ${typeNum} at ${offset}`);
-      const data = inflateSync(buf.subarray(q));
+      const data = compact(inflateSync(buf.subarray(q)));
       if (data.length !== size) throw new StoreError('corrupt', `${p.packPath}: size mismatch at ${offset}`);
       result = { type, data };
     }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import bcrypt from 'bcryptjs';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -75,6 +75,7 @@ export async function startKalends(opts: StartOptions = {}): Promise<Kalends> {
         if ((await Promise.race([exited, timeout])) === 'timeout') process.kill(pid, 'SIGKILL');
       }
       if (ownRoot) rmSync(root, { recursive: true, force: true });
+      rmSync(dirname(htpasswd), { recursive: true, force: true });
     },
   };
 }

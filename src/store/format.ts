@@ -223,6 +223,8 @@ export function serializeCommit(c: CommitFields): Buffer {
   let s = `tree ${c.tree}\n`;
   for (const p of c.parents) s += `parent ${p}\n`;
   s += `author ${ident}\ncommitter ${ident}\n\n`;
-  s += c.message.endsWith('\n') ? c.message : `${c.message}\n`;
+  // Git messages are text: no NUL bytes (they would cut the message short for every reader).
+  const message = c.message.replace(/\0/g, '');
+  s += message.endsWith('\n') ? message : `${message}\n`;
   return Buffer.from(s, 'utf8');
 }

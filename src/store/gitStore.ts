@@ -158,6 +158,7 @@ class DataRoot implements GitStore {
     if (statOrNull(target)) throw new StoreError('exists', `${rel} exists`);
     const tmpRoot = join(this.root, '.tmp');
     await fsp.mkdir(tmpRoot, { recursive: true });
+    await sweepStaging(tmpRoot);
     const tmp = join(tmpRoot, `new-${Date.now()}-${randomBytes(6).toString('hex')}`);
     try {
       await this.initBare(tmp);
@@ -316,6 +317,16 @@ class DataRoot implements GitStore {
     this.open_.clear();
     await Promise.all(open.map((c) => c.closeWatcher()));
     await this.maintenance.close();
+  }
+}
+
+/** Repositories half-built by a process that died (older than an hour) are of no use to anyone. */
+async function sweepStaging(tmpRoot: string): Promise<void> {
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const name of await fsp.readdir(tmpRoot).catch(() => [] as string[])) {
+    if (!name.startsWith('new-')) continue;
+    const st = statOrNull(join(tmpRoot, name));
+    if (st && st.mtimeMs < cutoff) await fsp.rm(join(tmpRoot, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

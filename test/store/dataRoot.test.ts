@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/index.js';
 import { StoreError } from '../../src/store/types.js';
@@ -50,8 +50,16 @@ test('kind, list, ensureDir', async () => {
       await assert.rejects(store.create(bad, write([])), isStoreError('invalid-path'), bad);
     }
     await assert.rejects(store.kind('a/../b'), isStoreError('invalid-path'));
-    // The staging area is left empty.
+    // The staging area is left empty, and what a dead process left there long ago is swept.
     assert.deepEqual(readdirSync(join(root, '.tmp')), []);
+    const stale = join(root, '.tmp', 'new-1-dead');
+    mkdirSync(join(stale, 'objects'), { recursive: true });
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(stale, old, old);
+    const fresh = join(root, '.tmp', 'new-2-building');
+    mkdirSync(fresh);
+    await store.create('alice/calendars/third', write([]));
+    assert.deepEqual(readdirSync(join(root, '.tmp')), ['new-2-building']);
   } finally {
     await store.close();
     cleanup();

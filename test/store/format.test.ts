@@ -58,6 +58,7 @@ test('commit text: identity, time zone, trailing newline', () => {
     `tree ${EMPTY_TREE_ID}\nparent ce013625030ba8dba906f756967f9e9ca394464a\n` +
       'author A b <a@example.org> 1700000000 +0130\ncommitter A b <a@example.org> 1700000000 +0130\n\nAdd event\n',
   );
+  assert.match(serializeCommit({ tree: EMPTY_TREE_ID, parents: [], author: { name: 'A', email: 'a@b' }, time: 0, tzMinutes: 0, message: 'a\0b\n' }).toString(), /\n\nab\n$/);
   const parsed = parseCommit('x', Buffer.from(text));
   assert.equal(parsed.tree, EMPTY_TREE_ID);
   assert.equal(parsed.committerTime, 1700000000);

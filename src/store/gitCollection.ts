@@ -251,7 +251,8 @@ export class Collection implements GitCollection {
     const edits: EditOp[] = [];
     for (const op of ops) {
       if (op.op === 'put') {
-        const b = makeObject('blob', op.data);
+        // Our own copy: the bytes are hashed now and written later, and the caller's buffer is theirs.
+        const b = makeObject('blob', Buffer.from(op.data));
         blobs.push(b);
         edits.push({ op: 'set', path: op.path, blob: b.oid });
       } else if (op.op === 'link') {

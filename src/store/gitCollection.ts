@@ -59,7 +59,7 @@ export class Collection implements GitCollection {
   private readonly trees = new Map<ObjectId, ParsedTree>();
   private current: HeadInfo | null = null;
   /** Recent snapshots by commit id: the previous HEAD is what sync tokens usually name. */
-  private readonly recent = new LruMap<ObjectId, HeadInfo>(4);
+  private readonly recent = new LruMap<ObjectId, HeadInfo>(8);
   private readonly loading = new Map<ObjectId, Promise<HeadInfo | null>>();
   private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
   private watcher: RefWatcher | null = null;

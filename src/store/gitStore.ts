@@ -19,7 +19,7 @@ export interface StoreOptions {
   maxOpen?: number;
   /** Run `git gc` on a repository after this many commits through the store. Default 100. */
   gcAfterCommits?: number;
-  /** ...or after this many bytes of new loose objects. Default 32 MiB. */
+  /** ...or after this many bytes of new objects. Default 64 MiB (~145 commits on a flat 10k collection). */
   gcAfterBytes?: number;
   /** Watch refs of open repositories with chokidar. Default true. */
   watch?: boolean;

@@ -10,7 +10,7 @@ import type { MutexRegistry } from './mutex.js';
 export interface MaintenanceOptions {
   /** Run gc after this many commits since the last run (default 100). */
   gcAfterCommits?: number;
-  /** ...or after this many bytes of loose objects written (default 32 MiB). */
+  /** ...or after this many bytes of objects written (default 64 MiB: a flat 10k root tree is ~440 KB, stored uncompressed). */
   gcAfterBytes?: number;
   log?: (msg: string) => void;
 }
@@ -63,7 +63,7 @@ export class Maintenance {
     opts: MaintenanceOptions = {},
   ) {
     this.afterCommits = opts.gcAfterCommits ?? 100;
-    this.afterBytes = opts.gcAfterBytes ?? 32 * 1024 * 1024;
+    this.afterBytes = opts.gcAfterBytes ?? 64 * 1024 * 1024;
     this.log = opts.log ?? ((m) => process.stderr.write(`${m}\n`));
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/index.js';
 import { buildPack } from '../../src/store/pack.js';
@@ -53,6 +53,36 @@ test('a large commit is written as one pack that native git and a fresh store re
     assert.equal(dec(await fc.readBlob(h.files.get('dir0/item-0.vcf')!)), items[0]!.data);
     await fc.commit(write([{ op: 'put', path: 'dir0/item-0.vcf', data: enc('changed') }]));
     assert.equal(fsckClean(c.gitDir), '');
+    await fresh.close();
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('a big flat root tree is stored uncompressed as a loose object; git reads it and gc compresses it', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false });
+  try {
+    // 2000 entries of ~60 bytes: a ~120 KB root tree.
+    const c = await store.create('flat', write(Array.from({ length: 2000 }, (_, i) => ({ op: 'put' as const, path: `contact-${String(i).padStart(5, '0')}-abcdef.vcf`, data: enc(`FN:${i}`) }))));
+    const r = await c.commit(write([{ op: 'put', path: 'contact-00007-abcdef.vcf', data: enc('changed') }]));
+    const tree = bare(c.gitDir, 'rev-parse', 'HEAD^{tree}').trim();
+    const treeSize = Number(bare(c.gitDir, 'cat-file', '-s', tree).trim());
+    assert.ok(treeSize > 100_000);
+    const loose = join(c.gitDir, 'objects', tree.slice(0, 2), tree.slice(2));
+    // Stored blocks: the file is a little larger than the object, not compressed.
+    assert.ok(statSync(loose).size >= treeSize, `${statSync(loose).size} vs ${treeSize}`);
+    assert.equal(bare(c.gitDir, 'ls-tree', 'HEAD').trim().split('\n').length, 2000);
+    assert.equal(bare(c.gitDir, 'show', 'HEAD:contact-00007-abcdef.vcf'), 'changed');
+    assert.equal(fsckClean(c.gitDir), '');
+    assert.equal((await store.maintain('flat')).ok, true);
+    const packBytes = readdirSync(join(c.gitDir, 'objects/pack'))
+      .filter((f) => f.endsWith('.pack'))
+      .reduce((n, f) => n + statSync(join(c.gitDir, 'objects/pack', f)).size, 0);
+    assert.ok(packBytes < treeSize, `gc compressed the trees: pack ${packBytes} bytes`);
+    const fresh = createStore(root, { watch: false });
+    assert.deepEqual([...(await (await fresh.open('flat'))!.head()).files].sort(), [...r.snapshot.files].sort());
     await fresh.close();
   } finally {
     await store.close();

@@ -65,6 +65,7 @@ class DataRoot implements GitStore {
   private readonly maintenance: Maintenance;
   private readonly deps: CollectionDeps;
   private readonly watchRefs: boolean;
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(root: string, opts: StoreOptions) {
     this.root = resolve(root);
@@ -134,7 +135,7 @@ class DataRoot implements GitStore {
     }
     const c = new Collection(key, gitDir, this.deps);
     if (this.watchRefs) c.watch();
-    for (const [, old] of this.open_.set(key, c)) void old.closeWatcher();
+    for (const [, old] of this.open_.set(key, c)) this.closeLater(old);
     return c;
   }
 
@@ -142,8 +143,15 @@ class DataRoot implements GitStore {
     const c = this.open_.peek(key);
     if (c) {
       this.open_.delete(key);
-      void c.closeWatcher();
+      this.closeLater(c);
     }
+  }
+
+  /** Close an evicted collection's watcher in the background; close() waits for these. */
+  private closeLater(c: Collection): void {
+    const p = c.closeWatcher().catch(() => undefined);
+    this.closing.add(p);
+    void p.finally(() => this.closing.delete(p));
   }
 
   /** Drop `key` and everything below it from the open set. */
@@ -315,7 +323,7 @@ class DataRoot implements GitStore {
   async close(): Promise<void> {
     const open = [...this.open_.entries()].map(([, c]) => c);
     this.open_.clear();
-    await Promise.all(open.map((c) => c.closeWatcher()));
+    await Promise.all([...open.map((c) => c.closeWatcher()), ...this.closing]);
     await this.maintenance.close();
   }
 }

@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { ParseCache } from '../dav/parseCache.js';
 
 /**
  * Parsing of stored/uploaded iCalendar text, and a content-addressed cache of parsed calendar
@@ -120,57 +121,9 @@ function stringValue(v: unknown): string {
   return typeof v === 'string' ? v : String(v);
 }
 
-/**
- * Bounded LRU of parsed calendar objects keyed by Git blob id. Concurrent `get`s of one blob share
- * one load and parse. Parse failures are cached too (the same bytes fail the same way), so a
- * broken file pushed with git does not get re-parsed on every query.
- */
-export class CalendarCache {
-  private readonly entries = new Map<string, Promise<ParsedCalendarObject>>();
-  readonly maxEntries: number;
-
+/** Parsed calendar objects by Git blob id (see ParseCache). */
+export class CalendarCache extends ParseCache<ParsedCalendarObject> {
   constructor(maxEntries = 10_000) {
-    if (!(maxEntries >= 1)) throw new RangeError('CalendarCache needs room for at least one entry');
-    this.maxEntries = Math.floor(maxEntries);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  has(blobId: string): boolean {
-    return this.entries.has(blobId);
-  }
-
-  get(blobId: string, load: () => Promise<Uint8Array>): Promise<ParsedCalendarObject> {
-    const hit = this.entries.get(blobId);
-    if (hit) {
-      // Refresh recency: Map iteration order is insertion order.
-      this.entries.delete(blobId);
-      this.entries.set(blobId, hit);
-      return hit;
-    }
-    const p = load().then(
-      (bytes) => parseCalendarObject(bytes),
-      (e: unknown) => {
-        // A failed load (I/O) is not a property of the content: forget it so a retry can succeed.
-        if (this.entries.get(blobId) === p) this.entries.delete(blobId);
-        throw e;
-      },
-    );
-    this.entries.set(blobId, p);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    return p;
-  }
-
-  delete(blobId: string): void {
-    this.entries.delete(blobId);
-  }
-
-  clear(): void {
-    this.entries.clear();
+    super(parseCalendarObject, maxEntries);
   }
 }

@@ -5,6 +5,7 @@ import { el } from '../dav/xml/element.js';
 import { CalendarParseError, decodeUtf8, describeCalendar, parseCalendar } from './parse.js';
 import { checkPropertyValues } from './validateValues.js';
 import { unresolvedTzids } from './timezones.js';
+import { isUtf8Charset, parseMediaType } from '../dav/mediaType.js';
 
 /**
  * Validation of a calendar object resource on PUT/COPY/MOVE (RFC 4791 §4.1, §5.3.2.1).
@@ -135,20 +136,12 @@ export function validateCalendarObject(bytes: Uint8Array, opts: ValidateOptions)
  */
 export function checkCalendarContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === '') return;
-  const [type, ...params] = contentType.split(';');
-  const mediaType = type!.trim().toLowerCase();
-  if (mediaType !== 'text/calendar') {
-    throw refuse(C.supportedData, `calendar object resources must be sent as text/calendar, not ${mediaType}`);
+  const { type, params } = parseMediaType(contentType);
+  if (type !== 'text/calendar') {
+    throw refuse(C.supportedData, `calendar object resources must be sent as text/calendar, not ${type}`);
   }
-  for (const p of params) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    const name = p.slice(0, eq).trim().toLowerCase();
-    const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
-    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8' && value !== 'us-ascii') {
-      throw refuse(C.supportedData, `calendar data must be UTF-8, not charset=${value}`);
-    }
-  }
+  const charset = params.get('charset');
+  if (!isUtf8Charset(charset)) throw refuse(C.supportedData, `calendar data must be UTF-8, not charset=${charset}`);
 }
 
 /** The CALDAV:no-uid-conflict error naming the resource that already holds the UID. */

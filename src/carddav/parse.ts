@@ -6,6 +6,7 @@ import {
   unescapeText,
   unfoldLines,
 } from './contentLine.js';
+import { ParseCache } from '../dav/parseCache.js';
 
 /**
  * A typed model of one vCard 3.0 (RFC 2426) or 4.0 (RFC 6350) object, and a content-addressed
@@ -155,56 +156,9 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/**
- * Bounded LRU of parsed vCards keyed by Git blob id. Concurrent `get`s of one blob share one
- * load and parse. Parse failures are cached too (the same bytes fail the same way); a failed
- * load (I/O) is forgotten so that a retry can succeed.
- */
-export class VCardCache {
-  private readonly entries = new Map<string, Promise<VCard>>();
-  readonly maxEntries: number;
-
+/** Parsed vCards by Git blob id (see ParseCache). */
+export class VCardCache extends ParseCache<VCard> {
   constructor(maxEntries = 10_000) {
-    if (!(maxEntries >= 1)) throw new RangeError('VCardCache needs room for at least one entry');
-    this.maxEntries = Math.floor(maxEntries);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  has(blobId: string): boolean {
-    return this.entries.has(blobId);
-  }
-
-  get(blobId: string, load: () => Promise<Uint8Array>): Promise<VCard> {
-    const hit = this.entries.get(blobId);
-    if (hit) {
-      // Refresh recency: Map iteration order is insertion order.
-      this.entries.delete(blobId);
-      this.entries.set(blobId, hit);
-      return hit;
-    }
-    const p = load().then(
-      (bytes) => parseVCard(decodeUtf8(bytes)),
-      (e: unknown) => {
-        if (this.entries.get(blobId) === p) this.entries.delete(blobId);
-        throw e;
-      },
-    );
-    this.entries.set(blobId, p);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    return p;
-  }
-
-  delete(blobId: string): void {
-    this.entries.delete(blobId);
-  }
-
-  clear(): void {
-    this.entries.clear();
+    super((bytes) => parseVCard(decodeUtf8(bytes)), maxEntries);
   }
 }

@@ -3,6 +3,7 @@ import { DavError } from '../dav/errors.js';
 import { el } from '../dav/xml/element.js';
 import { carddav, dav } from '../dav/xml/names.js';
 import { type VCard, type VCardVersion, VCardSyntaxError, VCardVersionError, decodeUtf8, parseVCard } from './parse.js';
+import { isUtf8Charset, parseMediaType } from '../dav/mediaType.js';
 
 /**
  * Validation of an address object resource on PUT/COPY/MOVE (RFC 6352 §5.1, §6.3.2.1). Every
@@ -104,22 +105,15 @@ const VCARD_TYPES = new Set(['text/vcard', 'text/x-vcard', 'text/directory']);
  */
 export function checkVCardContentType(contentType: string | undefined): void {
   if (contentType === undefined || contentType.trim() === '') return;
-  const [type, ...params] = contentType.split(';');
-  const mediaType = type!.trim().toLowerCase();
-  if (!VCARD_TYPES.has(mediaType)) {
-    throw refuse(C.supportedData, `address object resources must be sent as text/vcard, not ${mediaType}`);
+  const { type, params } = parseMediaType(contentType);
+  if (!VCARD_TYPES.has(type)) {
+    throw refuse(C.supportedData, `address object resources must be sent as text/vcard, not ${type}`);
   }
-  for (const p of params) {
-    const eq = p.indexOf('=');
-    if (eq < 0) continue;
-    const name = p.slice(0, eq).trim().toLowerCase();
-    const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
-    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8' && value !== 'us-ascii') {
-      throw refuse(C.supportedData, `vCard data must be UTF-8, not charset=${value}`);
-    }
-    if (name === 'version' && value !== '3.0' && value !== '4.0') {
-      throw refuse(C.supportedData, `vCard version ${value} is not supported (3.0 and 4.0 are)`);
-    }
+  const charset = params.get('charset');
+  if (!isUtf8Charset(charset)) throw refuse(C.supportedData, `vCard data must be UTF-8, not charset=${charset}`);
+  const version = params.get('version');
+  if (version !== undefined && version !== '3.0' && version !== '4.0') {
+    throw refuse(C.supportedData, `vCard version ${version} is not supported (3.0 and 4.0 are)`);
   }
 }
 

@@ -58,7 +58,7 @@ export function allowedMethods(env: DavEnv, r: Resource): string[] {
     case 'missing': {
       const t = r.target;
       if (t.type === 'none') return ['OPTIONS'];
-      if (t.type === 'repository') return ['OPTIONS', 'MKCOL', ...(t.home?.createMethods ?? []), ...lock];
+      if (t.type === 'repository') return ['OPTIONS', 'MKCOL', ...(t.home?.createMethods ?? [])];
       return ['OPTIONS', 'PUT', ...(t.coll.type.allowsFolders ? ['MKCOL'] : []), ...lock];
     }
   }

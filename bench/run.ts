@@ -2,7 +2,7 @@
  * `npm run bench`: generate the data set, start each server on a fresh data directory, run the
  * workload, repeat with the server order rotated, print medians and ratios (and write Markdown).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { HELP, parseBenchArgs, type BenchArgs } from './args.js';
@@ -11,8 +11,9 @@ import { MONTH, WEEK, generateDataset } from './data/dataset.js';
 import { TARGET_TEXT } from './data/words.js';
 import { expectedEmailMatch, expectedTimeRange } from './expected.js';
 import type { RepResult } from './metrics.js';
+import { median } from './checks.js';
 import { buildRows, markdownTable, problems, targets, textTable, type TableInput } from './report.js';
-import { makeKalends } from './servers/kalends.js';
+import { KALENDS_MAIN, makeKalends, snapshotBuild } from './servers/kalends.js';
 import { live } from './servers/process.js';
 import { radicale } from './servers/radicale.js';
 import type { ServerId, ServerSpec } from './servers/types.js';
@@ -21,9 +22,9 @@ import { runWorkload } from './workload.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-function specsFor(a: BenchArgs): ServerSpec[] {
+function specsFor(a: BenchArgs, kalendsMain: string): ServerSpec[] {
   const kalendsArgs = a.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(a.profile)] : [];
-  const all: Record<ServerId, ServerSpec> = { kalends: makeKalends(kalendsArgs), xandikos, radicale };
+  const all: Record<ServerId, ServerSpec> = { kalends: makeKalends(kalendsMain, kalendsArgs), xandikos, radicale };
   return a.servers.map((s) => all[s]);
 }
 
@@ -39,12 +40,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const command = `npm run bench --${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  if (!existsSync(KALENDS_MAIN)) throw new Error(`${KALENDS_MAIN} is missing: run "npm run build" first (npm run bench does)`);
+  const tmp = mkdtempSync(join(os.tmpdir(), 'kalends-bench-'));
+  const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
   const specs: ServerSpec[] = [];
   const versions: Partial<Record<ServerId, string>> = {};
-  for (const spec of specsFor(a)) {
+  for (const spec of specsFor(a, snapshotBuild(join(tmp, 'kalends-build')))) {
     const v = await spec.probe();
     if (v instanceof Error) {
-      if (spec.id === 'kalends') throw v;
+      if (spec.id === 'kalends') {
+        cleanup();
+        throw v;
+      }
       log(`${spec.label}: skipped — ${v.message}`);
       continue;
     }
@@ -56,8 +63,7 @@ async function main(): Promise<number> {
   const expect = `expected: 1-week query ${expectedTimeRange(ds.events, WEEK).size}, 1-month query ${expectedTimeRange(ds.events, MONTH).size}, EMAIL contains "${TARGET_TEXT}" ${expectedEmailMatch(ds.cards, TARGET_TEXT).size}`;
   log(expect);
 
-  const tmp = mkdtempSync(join(os.tmpdir(), 'kalends-bench-'));
-  const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
+  if (a.profile) mkdirSync(a.profile, { recursive: true });
   const onSignal = (sig: NodeJS.Signals): void => {
     log(`bench: ${sig}, stopping servers`);
     void Promise.allSettled([...live].map((p) => p.stop())).then(() => {
@@ -70,17 +76,19 @@ async function main(): Promise<number> {
 
   try {
     const target = ds.eventItems[ds.getTarget]!;
-    const ceiling = await measureBaseline(target.body, `UID:${target.uid}`, 8, a.getSeconds);
-    log(`client ceiling: bare node:http GET, same client, 8 connections: ${ceiling.toFixed(0)} req/s`);
+    const ceilings: number[] = [];
     const results = new Map<ServerId, RepResult[]>(specs.map((s) => [s.id, []]));
     const started = Date.now();
     for (let rep = 0; rep < a.repeat; rep++) {
       const order = specs.map((_, i) => specs[(i + rep) % specs.length]!);
+      ceilings.push(await measureBaseline(target.body, `UID:${target.uid}`, 8, a.getSeconds));
+      log(`client ceiling: bare node:http GET, same client, 8 connections: ${ceilings[rep]!.toFixed(0)} req/s`);
       for (const spec of order) {
         const workDir = join(tmp, `${rep}-${spec.id}`);
         const dataDir = join(workDir, 'data');
         mkdirSync(dataDir, { recursive: true });
         log(`[${rep + 1}/${a.repeat}] ${spec.label} (N=${a.n}, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed)`);
+        const phases: Array<{ id: string; start: number; end: number }> = [];
         try {
           results.get(spec.id)!.push(
             await runWorkload(spec, ds, dataDir, workDir, {
@@ -90,8 +98,10 @@ async function main(): Promise<number> {
               getSeconds: a.getSeconds,
               concurrency: 8,
               log,
+              onPhase: (id, start, end) => phases.push({ id, start, end }),
             }),
           );
+          if (a.profile && spec.id === 'kalends') writeFileSync(join(a.profile, `phases-${rep}.json`), JSON.stringify(phases));
         } catch (err) {
           log(`  ${spec.label} failed: ${err instanceof Error ? err.message : String(err)}`);
           results.get(spec.id)!.push({});
@@ -112,7 +122,7 @@ async function main(): Promise<number> {
       `servers: ${specs.map((s) => `${s.label} ${versions[s.id]}`).join('; ')}`,
       `N=${a.n} per collection, ${a.repeat} repetitions (order rotated), ${a.queryRuns} timed runs per query; medians`,
       expect,
-      `client ceiling (bare node:http, same GET load): ${ceiling.toFixed(0)} req/s`,
+      `client ceiling (the same GET load against a bare node:http server, once per repetition): median ${median(ceilings).toFixed(0)} req/s (${ceilings.map((c) => c.toFixed(0)).join(', ')})`,
     ];
     const probs = problems(input);
     const tgt = targets(input);

@@ -3,7 +3,7 @@
  * successful checks), access log off, no default collections (the workload creates its own).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { basicAuth } from '../http.js';
@@ -11,7 +11,7 @@ import { freePort, startProcess, waitForPort } from './process.js';
 import type { RunningServer, ServerSpec } from './types.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
-const MAIN = join(REPO, 'dist/cli/main.js');
+export const KALENDS_MAIN = join(REPO, 'dist/cli/main.js');
 const USER = 'bench';
 const PASSWORD = 'bench-password';
 
@@ -33,22 +33,45 @@ function bareRepos(dir: string): string[] {
   return out;
 }
 
-/** Kalends; `nodeArgs` go to node before the script (e.g. --cpu-prof for profiling). */
-export function makeKalends(nodeArgs: string[] = []): ServerSpec {
+/**
+ * Copies the build to `dir` (dist/, package.json, a link to node_modules) so the whole run
+ * measures one build: in a shared working tree, anyone's `npm test` rebuilds dist/ mid-run.
+ * Returns the path of the copied CLI entry point.
+ */
+export function snapshotBuild(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(REPO, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return join(dir, 'dist/cli/main.js');
+}
+
+/** What the measured build is: package version, commit, and whether the tree had local changes. */
+function describeBuild(): string {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version?: string };
+  const head = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no', '--', 'src'], { encoding: 'utf8' });
+  const state = dirty.status === 0 && dirty.stdout.trim() ? ', src/ with uncommitted changes' : '';
+  return `${pkg.version ?? '?'}${head.status === 0 ? ` (commit ${head.stdout.trim()}${state})` : ''}`;
+}
+
+/**
+ * Kalends; `main` is the CLI entry point to run (a snapshot from snapshotBuild), `nodeArgs` go
+ * to node before the script (e.g. --cpu-prof for profiling).
+ */
+export function makeKalends(main: string = KALENDS_MAIN, nodeArgs: string[] = []): ServerSpec {
   return {
     id: 'kalends',
     label: 'Kalends',
     async probe() {
-      if (!existsSync(MAIN)) return new Error(`${MAIN} is missing: run "npm run build" (npm run bench does)`);
-      const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version?: string };
-      const head = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-      return `${pkg.version ?? '?'}${head.status === 0 ? ` (${head.stdout.trim()})` : ''}`;
+      if (!existsSync(main)) return new Error(`${main} is missing: run "npm run build" (npm run bench does)`);
+      return describeBuild();
     },
     async start(dataDir, workDir): Promise<RunningServer> {
       const htpasswd = join(workDir, 'htpasswd');
       if (!existsSync(htpasswd)) writeFileSync(htpasswd, `${USER}:${bcrypt.hashSync(PASSWORD, 10)}\n`);
       const port = await freePort();
-      const args = [MAIN, 'serve', '--root', dataDir, '--host', '127.0.0.1', '--port', String(port), '--htpasswd', htpasswd, '--quiet', '--no-default-collections'];
+      const args = [main, 'serve', '--root', dataDir, '--host', '127.0.0.1', '--port', String(port), '--htpasswd', htpasswd, '--quiet', '--no-default-collections'];
       const proc = startProcess(process.execPath, [...nodeArgs, ...args], process.env, REPO);
       await waitForPort(proc, port, 60_000);
       return {

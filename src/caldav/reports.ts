@@ -8,6 +8,27 @@ import { parseQueryTimezone, parseTimeRange } from './filterParse.js';
 import { freeBusyPeriods, mergeFreeBusy, renderFreeBusy, type FreeBusyPeriod } from './freeBusy.js';
 import { resolverFor } from './timezones.js';
 import { calendarZone, parsedObject } from './shared.js';
+import { calendarQueryIndex, indexableRange, mayMatch, zoneWithinSlack } from './queryIndex.js';
+import type { CalendarFilter } from './filterParse.js';
+import type ICAL from 'ical.js';
+
+type FileTarget = ReturnType<typeof queryTargets>[number];
+
+/**
+ * The members that can match: with a time-range on a top-level VEVENT/VTODO/VJOURNAL, those whose
+ * indexed reach overlaps it (queryIndex.ts); matchesFilter still judges each one.
+ */
+async function candidates(targets: FileTarget[], filter: CalendarFilter, queryZone: ICAL.Timezone | undefined): Promise<FileTarget[]> {
+  const q = indexableRange(filter);
+  const coll = targets[0]?.coll;
+  if (!q || !coll || targets.length < 2) return targets;
+  if (!zoneWithinSlack(queryZone ?? calendarZone(coll))) return targets;
+  const summaries = await calendarQueryIndex.summaries(coll);
+  return targets.filter((t) => {
+    const s = t.coll === coll ? summaries.get(t.blob) : undefined;
+    return s === undefined || mayMatch(s, q);
+  });
+}
 
 /** calendar-query (RFC 4791 §7.8): every member whose object matches the filter. */
 export async function calendarQuery(ctx: ReportContext): Promise<DavResponse> {
@@ -16,7 +37,8 @@ export async function calendarQuery(ctx: ReportContext): Promise<DavResponse> {
   const filter = parseCalendarFilter(filterEl);
   const tzEl = child(ctx.body, caldav('timezone')) ?? child(ctx.body, caldav('timezone-id'));
   const queryZone = tzEl ? parseQueryTimezone(tzEl) : undefined;
-  const targets = queryTargets(ctx);
+  const all = queryTargets(ctx);
+  const targets = await candidates(all, filter, queryZone);
   return queryReport(ctx, targets, async (t) => {
     let obj;
     try {

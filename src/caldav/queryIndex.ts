@@ -175,10 +175,11 @@ export const calendarQueryIndex = new BlobIndex<CalendarSummary>({
   isMember: (p) => isFlatMember(p) && /\.ics$/i.test(p),
   isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && x.length === 3 && x.every(isReach)),
   summarise: async (coll: CollectionView, blob: string) => {
+    // Parsed outside the shared parse cache when not already there: building the index of a
+    // large calendar must not fill memory with 10k parsed objects. An I/O failure propagates.
+    const bytes = calendarCache.has(blob) ? null : await coll.repo.readBlob(blob);
     try {
-      // Parsed outside the shared parse cache when not already there: building the index of a
-      // large calendar must not fill memory with 10k parsed objects.
-      const obj = calendarCache.has(blob) ? await parsedObject(coll, blob) : parseCalendarObject(await coll.repo.readBlob(blob));
+      const obj = bytes ? parseCalendarObject(bytes) : await parsedObject(coll, blob);
       return summarise(obj.vcalendar);
     } catch {
       return 0; // not a calendar object: matches no filter

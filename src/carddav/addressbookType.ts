@@ -8,6 +8,7 @@ import { carddav, dav } from '../dav/xml/names.js';
 import { parseAddressDataRequest, renderAddressData, SUPPORTED_ADDRESS_DATA } from './addressData.js';
 import { matchesAddressFilter, parseAddressbookQuery } from './filter.js';
 import { VCardCache, type VCard } from './parse.js';
+import { cardQueryIndex, filterUsesIndexedOnly, liteCard } from './queryIndex.js';
 import { noUidConflict, validateVCard } from './validate.js';
 
 /** Default CARDDAV:max-resource-size (octets): room for a card with a large photo. */
@@ -77,10 +78,16 @@ async function addressbookQuery(ctx: ReportContext): Promise<DavResponse> {
   const query = parseAddressbookQuery(ctx.body);
   const depth = ctx.req.headers['depth'] === undefined && ctx.resource.kind === 'collection' ? '1' : ctx.depth;
   const targets = queryTargets({ ...ctx, depth });
+  const coll = targets[0]?.coll;
+  // The indexed properties decide when the filter names only them (carddav/queryIndex.ts).
+  const lite = coll && targets.length > 1 && filterUsesIndexedOnly(query.filter) ? await cardQueryIndex.summaries(coll) : undefined;
   return queryReport(
     ctx,
     targets,
     async (t) => {
+      const s = t.coll === coll ? lite?.get(t.blob) : undefined;
+      if (s === 0) return false;
+      if (Array.isArray(s)) return matchesAddressFilter(liteCard(s), query.filter);
       const card = await cardOf(t.coll, t.blob).catch(() => undefined);
       return card !== undefined && matchesAddressFilter(card, query.filter);
     },

@@ -149,7 +149,7 @@ export class BlobIndex<S> {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush().catch(() => undefined);
-    }, this.opts.writeDelayMs ?? 2000);
+    }, this.opts.writeDelayMs ?? 1000);
     this.timer.unref();
   }
 

@@ -16,6 +16,9 @@ Options:
   --get-seconds S      duration of the GET load (default 3)
   --timeout S          per-request limit; a request over it is recorded as "timeout" (default 300)
   --import-timeout S   limit for each import phase; past it the server's repetition stops (default 3600)
+  --preload K          write the first K items of each collection straight into the server's storage
+                       (git commit / files, server stopped), then PUT the remaining N-K over HTTP:
+                       the PUT figures are then for a collection of K..N items (default 0: all over HTTP)
   --seed N             data set seed (default 20250101)
   --profile DIR        run Kalends under node --cpu-prof, profiles written to DIR
   -h, --help           this help
@@ -32,6 +35,7 @@ export interface BenchArgs {
   timeoutMs: number;
   importTimeoutMs: number;
   seed: number;
+  preload: number;
   profile?: string;
   help: boolean;
 }
@@ -59,6 +63,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       timeout: { type: 'string' },
       'import-timeout': { type: 'string' },
       seed: { type: 'string' },
+      preload: { type: 'string' },
       profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,8 +82,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     timeoutMs: int(values.timeout, '--timeout', 300, 1) * 1000,
     importTimeoutMs: int(values['import-timeout'], '--import-timeout', 3600, 1) * 1000,
     seed: int(values.seed, '--seed', 20250101, 0),
+    preload: int(values.preload, '--preload', 0, 0),
     help: values.help ?? false,
   };
+  if (a.preload > 0 && a.n - a.preload < 16) throw new Error(`--preload must leave at least 16 items per collection to PUT over HTTP (N=${a.n})`);
   if (values.out !== undefined) a.out = values.out;
   if (values.profile !== undefined) a.profile = values.profile;
   return a;

@@ -30,8 +30,8 @@ export interface MetricDef {
 }
 
 export const METRICS: MetricDef[] = [
-  { id: 'put_seq', label: 'PUT sequential (N events)', unit: 'items/s', higherIsBetter: true, digits: 1 },
-  { id: 'put_conc', label: 'PUT 8 concurrent clients (N vCards)', unit: 'items/s', higherIsBetter: true, digits: 1 },
+  { id: 'put_seq', label: 'PUT sequential (events)', unit: 'items/s', higherIsBetter: true, digits: 1 },
+  { id: 'put_conc', label: 'PUT 8 concurrent clients (vCards)', unit: 'items/s', higherIsBetter: true, digits: 1 },
   { id: 'propfind', label: 'PROPFIND Depth 1 getetag (calendar)', unit: 'ms', higherIsBetter: false, digits: 1 },
   { id: 'cal_multiget', label: 'calendar-multiget of 100', unit: 'ms', higherIsBetter: false, digits: 1 },
   { id: 'card_multiget', label: 'addressbook-multiget of 100', unit: 'ms', higherIsBetter: false, digits: 1 },

@@ -97,6 +97,7 @@ async function main(): Promise<number> {
               importTimeoutMs: a.importTimeoutMs,
               getSeconds: a.getSeconds,
               concurrency: 8,
+              preload: a.preload,
               log,
               onPhase: (id, start, end) => phases.push({ id, start, end }),
             }),
@@ -121,6 +122,9 @@ async function main(): Promise<number> {
       `machine: ${machine()}`,
       `servers: ${specs.map((s) => `${s.label} ${versions[s.id]}`).join('; ')}`,
       `N=${a.n} per collection, ${a.repeat} repetitions (order rotated), ${a.queryRuns} timed runs per query; medians`,
+      a.preload
+        ? `import: the first ${a.preload} items of each collection written natively (server stopped), the last ${a.n - a.preload} PUT over HTTP — the PUT rows measure those, into a collection of ${a.preload}..${a.n}`
+        : `import: all ${a.n} items of each collection PUT over HTTP into an empty collection — the PUT rows measure that`,
       expect,
       `client ceiling (the same GET load against a bare node:http server, once per repetition): median ${median(ceilings).toFixed(0)} req/s (${ceilings.map((c) => c.toFixed(0)).join(', ')})`,
     ];

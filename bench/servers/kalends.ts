@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, sym
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { basicAuth } from '../http.js';
+import { pushIntoBare } from './preload.js';
 import { freePort, startProcess, waitForPort } from './process.js';
 import type { RunningServer, ServerSpec } from './types.js';
 
@@ -80,11 +81,17 @@ export function makeKalends(main: string = KALENDS_MAIN, nodeArgs: string[] = []
         calPath: `/${USER}/calendars/bench/`,
         bookPath: `/${USER}/contacts/bench/`,
         calDir: join(dataDir, USER, 'calendars', 'bench'),
+        bookDir: join(dataDir, USER, 'contacts', 'bench'),
         dataDir,
         authorization: basicAuth(USER, PASSWORD),
         tail: proc.tail,
         stop: proc.stop,
       };
+    },
+    /** A clone, a commit and a push per collection, as a person importing with git would. */
+    async preload(srv, cal, book, workDir) {
+      pushIntoBare(srv.calDir, cal, workDir);
+      pushIntoBare(srv.bookDir, book, workDir);
     },
     /** The command src/store/maintenance.ts runs in the background, run here on every repository. */
     async maintain(dataDir) {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { basicAuth } from '../http.js';
+import { writeItems } from './preload.js';
 import { freePort, startProcess, waitForPort } from './process.js';
 import type { RunningServer, ServerSpec } from './types.js';
 
@@ -48,10 +49,16 @@ export const radicale: ServerSpec = {
       calPath: '/bench/cal/',
       bookPath: '/bench/book/',
       calDir: join(dataDir, 'collection-root', 'bench', 'cal'),
+      bookDir: join(dataDir, 'collection-root', 'bench', 'book'),
       dataDir,
       authorization: basicAuth('bench', 'unused'),
       tail: proc.tail,
       stop: proc.stop,
     };
+  },
+  /** Items are plain files named by their href in the collection's folder; caches build lazily. */
+  async preload(srv, cal, book) {
+    writeItems(srv.calDir, cal);
+    writeItems(srv.bookDir, book);
   },
 };

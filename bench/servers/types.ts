@@ -1,4 +1,6 @@
 /** What the workload needs from a server under test. */
+import type { Item } from '../data/dataset.js';
+
 export type ServerId = 'kalends' | 'xandikos' | 'radicale';
 
 export interface RunningServer {
@@ -9,6 +11,7 @@ export interface RunningServer {
   bookPath: string;
   /** Directories holding the two collections on disk, and the whole data directory. */
   calDir: string;
+  bookDir: string;
   dataDir: string;
   authorization?: string;
   /** Last lines of the server's output, for error messages. */
@@ -26,6 +29,11 @@ export interface ServerSpec {
    * previous run's data) and resolve once the port accepts connections.
    */
   start(dataDir: string, workDir: string): Promise<RunningServer>;
+  /**
+   * Write items straight into the storage of the two (existing, empty) collections while the
+   * server is stopped: the --preload path for large N.
+   */
+  preload(srv: RunningServer, cal: readonly Item[], book: readonly Item[], workDir: string): Promise<void>;
   /** Native maintenance the bench runs with the server stopped, if the server has one. */
   maintain?(dataDir: string): Promise<void>;
 }

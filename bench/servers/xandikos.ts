@@ -1,6 +1,7 @@
 /** Xandikos (Debian package): --defaults creates the principal /user/ with its homes; no auth. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { commitIntoWorkTree } from './preload.js';
 import { freePort, startProcess, waitForPort } from './process.js';
 import type { RunningServer, ServerSpec } from './types.js';
 
@@ -22,9 +23,15 @@ export const xandikos: ServerSpec = {
       calPath: '/user/calendars/bench/',
       bookPath: '/user/contacts/bench/',
       calDir: join(dataDir, 'user', 'calendars', 'bench'),
+      bookDir: join(dataDir, 'user', 'contacts', 'bench'),
       dataDir,
       tail: proc.tail,
       stop: proc.stop,
     };
+  },
+  /** Each collection is a Git repository with a working tree: commit the files into it. */
+  async preload(srv, cal, book) {
+    commitIntoWorkTree(srv.calDir, cal);
+    commitIntoWorkTree(srv.bookDir, book);
   },
 };

@@ -27,8 +27,12 @@ const MAX_COUNT_WALK = 50_000;
 
 /** [a, b] reach per component type, null when the object has none of that type. */
 export type Reach = [number, number];
-/** 0: the blob is no calendar object (matches nothing); else reaches of VEVENT, VTODO, VJOURNAL. */
-export type CalendarSummary = 0 | [Reach | null, Reach | null, Reach | null];
+/**
+ * 0: the blob is no calendar object (matches nothing); else reaches of VEVENT, VTODO, VJOURNAL,
+ * and for a lone non-recurring VEVENT whose times are all UTC or zoned (nothing floating), its
+ * exact [start, end] (end = start: an instant), which decides a bare time-range by itself.
+ */
+export type CalendarSummary = 0 | [Reach | null, Reach | null, Reach | null] | [Reach | null, Reach | null, Reach | null, Reach];
 
 const NAMES = ['vevent', 'vtodo', 'vjournal'] as const;
 
@@ -162,7 +166,46 @@ export function summarise(vcalendar: ICAL.Component): CalendarSummary {
     // Components present but no instance can overlap anything: an empty reach.
     out[i] = r === undefined ? null : (r ?? [FAR, -FAR]);
   });
-  return out;
+  const exact = loneEventSpan(vcalendar, ctx);
+  return exact ? [...out, exact] : out;
+}
+
+/** [S, E] of a lone, non-recurring VEVENT with no floating time (so no query zone can move it). */
+function loneEventSpan(vcalendar: ICAL.Component, ctx: TimeContext): Reach | null {
+  const events = vcalendar.getAllSubcomponents('vevent');
+  if (events.length !== 1) return null;
+  const ev = events[0]!;
+  if (ev.hasProperty('recurrence-id') || isRecurringMaster(ev)) return null;
+  for (const name of ['dtstart', 'dtend']) {
+    const t = propTime(ev, name, ctx);
+    if (t && t.kind === 'floating') return null;
+  }
+  const inst = storedInstance(ev, ctx);
+  if (!inst.start) return null;
+  // The VEVENT table: DTEND, else DURATION, else an instant (a DATE is floating, excluded above).
+  const S = toMs(inst.start);
+  let end = movedEnd(inst, 'dtend', ctx);
+  if (end === null) {
+    const dur = propDuration(ev);
+    end = dur ? addDuration(inst.start, dur) : S;
+  }
+  return [S, end > S ? end : S];
+}
+
+/**
+ * The answer for a filter that is nothing but one bare VEVENT time-range, when the summary holds
+ * an exact span; undefined when matchesFilter must decide.
+ */
+export function decide(summary: CalendarSummary, filter: CalendarFilter): boolean | undefined {
+  if (summary === 0 || summary.length !== 4) return undefined;
+  const root = filter.root;
+  if (root.isNotDefined || root.propFilters.length || root.compFilters.length !== 1) return undefined;
+  const cf = root.compFilters[0]!;
+  if (cf.name !== 'VEVENT' || cf.isNotDefined || !cf.timeRange || cf.propFilters.length || cf.compFilters.length) return undefined;
+  const [S, E] = summary[3];
+  const rs = cf.timeRange.start ? cf.timeRange.start.getTime() : -Infinity;
+  const re = cf.timeRange.end ? cf.timeRange.end.getTime() : Infinity;
+  return E > S ? rs < E && re > S : rs <= S && re > S;
 }
 
 function isReach(x: unknown): x is Reach | null {
@@ -171,9 +214,9 @@ function isReach(x: unknown): x is Reach | null {
 
 export const calendarQueryIndex = new BlobIndex<CalendarSummary>({
   file: 'caldav-query-v1.json',
-  version: 1,
+  version: 2,
   isMember: (p) => isFlatMember(p) && /\.ics$/i.test(p),
-  isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && x.length === 3 && x.every(isReach)),
+  isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && (x.length === 3 || (x.length === 4 && x[3] !== null)) && x.every(isReach)),
   summarise: async (coll: CollectionView, blob: string) => {
     // Parsed outside the shared parse cache when not already there: building the index of a
     // large calendar must not fill memory with 10k parsed objects. An I/O failure propagates.

@@ -8,7 +8,7 @@ import { parseQueryTimezone, parseTimeRange } from './filterParse.js';
 import { freeBusyPeriods, mergeFreeBusy, renderFreeBusy, type FreeBusyPeriod } from './freeBusy.js';
 import { resolverFor } from './timezones.js';
 import { calendarZone, parsedObject } from './shared.js';
-import { calendarQueryIndex, indexableRange, mayMatch, zoneWithinSlack } from './queryIndex.js';
+import { calendarQueryIndex, decide, indexableRange, mayMatch, zoneWithinSlack } from './queryIndex.js';
 import type { CalendarFilter } from './filterParse.js';
 import type ICAL from 'ical.js';
 
@@ -18,16 +18,27 @@ type FileTarget = ReturnType<typeof queryTargets>[number];
  * The members that can match: with a time-range on a top-level VEVENT/VTODO/VJOURNAL, those whose
  * indexed reach overlaps it (queryIndex.ts); matchesFilter still judges each one.
  */
-async function candidates(targets: FileTarget[], filter: CalendarFilter, queryZone: ICAL.Timezone | undefined): Promise<FileTarget[]> {
+async function candidates(
+  targets: FileTarget[],
+  filter: CalendarFilter,
+  queryZone: ICAL.Timezone | undefined,
+): Promise<{ targets: FileTarget[]; decided: Map<FileTarget, boolean> }> {
+  const decided = new Map<FileTarget, boolean>();
   const q = indexableRange(filter);
   const coll = targets[0]?.coll;
-  if (!q || !coll || targets.length < 2) return targets;
-  if (!zoneWithinSlack(queryZone ?? calendarZone(coll))) return targets;
+  if (!q || !coll || targets.length < 2) return { targets, decided };
+  if (!zoneWithinSlack(queryZone ?? calendarZone(coll))) return { targets, decided };
   const summaries = await calendarQueryIndex.summaries(coll);
-  return targets.filter((t) => {
+  const kept = targets.filter((t) => {
     const s = t.coll === coll ? summaries.get(t.blob) : undefined;
-    return s === undefined || mayMatch(s, q);
+    if (s === undefined) return true;
+    if (!mayMatch(s, q)) return false;
+    // A lone non-recurring event with fixed times and a bare time-range: no parse needed.
+    const d = decide(s, filter);
+    if (d !== undefined) decided.set(t, d);
+    return d !== false;
   });
+  return { targets: kept, decided };
 }
 
 /** calendar-query (RFC 4791 §7.8): every member whose object matches the filter. */
@@ -38,8 +49,10 @@ export async function calendarQuery(ctx: ReportContext): Promise<DavResponse> {
   const tzEl = child(ctx.body, caldav('timezone')) ?? child(ctx.body, caldav('timezone-id'));
   const queryZone = tzEl ? parseQueryTimezone(tzEl) : undefined;
   const all = queryTargets(ctx);
-  const targets = await candidates(all, filter, queryZone);
+  const { targets, decided } = await candidates(all, filter, queryZone);
   return queryReport(ctx, targets, async (t) => {
+    const known = decided.get(t);
+    if (known !== undefined) return known;
     let obj;
     try {
       obj = await parsedObject(t.coll, t.blob);

@@ -8,7 +8,7 @@ import { parseXml } from '../../src/dav/xml/parse.js';
 import { parseCalendarObject, type ParsedCalendarObject } from '../../src/caldav/parse.js';
 import { matchesFilter, parseCalendarFilter } from '../../src/caldav/filter.js';
 import { ianaZone } from '../../src/caldav/timezones.js';
-import { indexableRange, mayMatch, summarise, zoneWithinSlack } from '../../src/caldav/queryIndex.js';
+import { decide, indexableRange, mayMatch, summarise, zoneWithinSlack, type CalendarSummary } from '../../src/caldav/queryIndex.js';
 import { generateDataset } from '../../bench/data/dataset.js';
 
 // The index may only drop members the full scan would drop: for every object of the corpus, every
@@ -72,6 +72,8 @@ function ranges(): Array<[number | null, number | null]> {
   return out;
 }
 const RANGES = ranges();
+/** 3: reaches only; 4: with an exact span. */
+const len = (s: CalendarSummary) => (s === 0 ? 0 : s.length);
 // UTC, and the zones furthest east (+14) and west (-11) of it.
 const zones: Array<ICAL.Timezone | null> = [null, ianaZone('Pacific/Kiritimati'), ianaZone('Pacific/Pago_Pago')];
 
@@ -83,6 +85,7 @@ for (const comp of ['VEVENT', 'VTODO', 'VJOURNAL']) {
   for (const inner of comp === 'VEVENT' ? ['', '<C:prop-filter name="UID"/>'] : ['']) {
     test(`index never drops a match: ${comp} time-range${inner ? ' with a prop-filter' : ''}`, () => {
       let pruned = 0;
+      let decided = 0;
       let checked = 0;
       for (const { name, obj } of corpus) {
         const summary = summarise(obj.vcalendar);
@@ -90,7 +93,14 @@ for (const comp of ['VEVENT', 'VTODO', 'VJOURNAL']) {
           const filter = filterXml(comp, s, e, inner);
           const q = indexableRange(filter);
           assert.ok(q);
-          if (mayMatch(summary, q)) continue;
+          if (mayMatch(summary, q)) {
+            // A candidate the index decides alone must get matchesFilter's answer in every zone.
+            const d = decide(summary, filter);
+            if (d === undefined) continue;
+            decided++;
+            for (const zone of zones) assert.equal(matchesFilter(obj, filter, { floatingZone: zone }), d, `decided: ${name} ${s === null ? '-' : fmt(s)}..${e === null ? '-' : fmt(e)} in ${zone?.tzid ?? 'UTC'}`);
+            continue;
+          }
           pruned++;
           for (const zone of zones) {
             checked++;
@@ -99,6 +109,8 @@ for (const comp of ['VEVENT', 'VTODO', 'VJOURNAL']) {
         }
       }
       assert.ok(pruned > 0 && checked > 0, 'the index pruned something');
+      if (comp === 'VEVENT' && !inner) assert.ok(decided > 0, 'and decided some candidates alone');
+      if (inner) assert.equal(decided, 0, 'never with a prop-filter');
     });
   }
 }
@@ -117,7 +129,34 @@ test('hand-worked reaches: what the index keeps and drops', () => {
   // t1: only CREATED → matches every range ending after it; t4: no dates → every range.
   assert.equal(mayMatch(get('t1'), q('VTODO', '2090-01-01T00:00:00Z', null)), true);
   assert.equal(mayMatch(get('t4'), q('VTODO', null, '1990-01-01T00:00:00Z')), true);
+  // p1 has an RDATE: recurring, never decided alone. f1 is floating: never decided alone.
+  assert.equal(len(get('p1')), 3);
+  assert.equal(len(get('f1')), 3);
   // j2: a VJOURNAL without DTSTART never matches a time-range; VEVENT filters skip task-only objects.
   assert.equal(mayMatch(get('j2'), q('VJOURNAL', null, '2090-01-01T00:00:00Z')), false);
   assert.equal(mayMatch(get('t1'), q('VEVENT', null, '2090-01-01T00:00:00Z')), false);
+});
+
+test('a lone fixed-time event is decided by its exact span (RFC 4791 §9.9 VEVENT table)', () => {
+  const ev = (props: string) => summarise(parseCalendarObject(wrap(`BEGIN:VEVENT\nUID:x\nDTSTAMP:20260101T000000Z\n${props}\nEND:VEVENT`)).vcalendar);
+  const f = (s: string, e: string) => parseCalendarFilter(parseXml(`<C:filter ${NS}><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${s}" end="${e}"/></C:comp-filter></C:comp-filter></C:filter>`));
+  // 10:00–11:00Z: a range ending at 10:00 misses it (end > DTSTART fails); one starting at 11:00 too (start < DTEND fails).
+  const hour = ev('DTSTART:20260105T100000Z\nDTEND:20260105T110000Z');
+  assert.equal(decide(hour, f('20260105T090000Z', '20260105T100000Z')), false);
+  assert.equal(decide(hour, f('20260105T110000Z', '20260105T120000Z')), false);
+  assert.equal(decide(hour, f('20260105T105900Z', '20260105T120000Z')), true);
+  // An instant at 10:00Z (no DTEND/DURATION): start <= DTSTART AND end > DTSTART.
+  const instant = ev('DTSTART:20260105T100000Z');
+  assert.equal(decide(instant, f('20260105T100000Z', '20260105T100001Z')), true);
+  assert.equal(decide(instant, f('20260105T090000Z', '20260105T100000Z')), false);
+  // Paris 10:00 in January is 09:00Z; PT90M → until 10:30Z.
+  const paris = ev('DTSTART;TZID=Europe/Paris:20260105T100000\nDURATION:PT90M');
+  assert.equal(decide(paris, f('20260105T103000Z', '20260105T110000Z')), false);
+  assert.equal(decide(paris, f('20260105T080000Z', '20260105T090001Z')), true);
+  // Floating and all-day events depend on the query's zone: left to matchesFilter.
+  assert.equal(len(ev('DTSTART:20260105T100000')), 3);
+  assert.equal(len(ev('DTSTART;VALUE=DATE:20260105')), 3);
+  // Not a bare time-range: matchesFilter decides.
+  const withProp = parseCalendarFilter(parseXml(`<C:filter ${NS}><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="20260101T000000Z"/><C:prop-filter name="SUMMARY"/></C:comp-filter></C:comp-filter></C:filter>`));
+  assert.equal(decide(hour, withProp), undefined);
 });

@@ -40,12 +40,16 @@ async function main(): Promise<number> {
     return 0;
   }
   const command = `npm run bench --${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  if (a.profile) mkdirSync(a.profile, { recursive: true });
   if (!existsSync(KALENDS_MAIN)) throw new Error(`${KALENDS_MAIN} is missing: run "npm run build" first (npm run bench does)`);
   const tmp = mkdtempSync(join(os.tmpdir(), 'kalends-bench-'));
   const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
   const specs: ServerSpec[] = [];
   const versions: Partial<Record<ServerId, string>> = {};
-  for (const spec of specsFor(a, snapshotBuild(join(tmp, 'kalends-build')))) {
+  // With --profile the measured build is kept beside the profiles: its source maps turn the
+  // profiles' dist/ positions back into src/ lines (bench/tools/profile-summary.ts).
+  const buildDir = a.profile ? join(resolve(a.profile), `build-${Date.now()}`) : join(tmp, 'kalends-build');
+  for (const spec of specsFor(a, snapshotBuild(buildDir))) {
     const v = await spec.probe();
     if (v instanceof Error) {
       if (spec.id === 'kalends') {
@@ -63,7 +67,6 @@ async function main(): Promise<number> {
   const expect = `expected: 1-week query ${expectedTimeRange(ds.events, WEEK).size}, 1-month query ${expectedTimeRange(ds.events, MONTH).size}, EMAIL contains "${TARGET_TEXT}" ${expectedEmailMatch(ds.cards, TARGET_TEXT).size}`;
   log(expect);
 
-  if (a.profile) mkdirSync(a.profile, { recursive: true });
   const onSignal = (sig: NodeJS.Signals): void => {
     log(`bench: ${sig}, stopping servers`);
     void Promise.allSettled([...live].map((p) => p.stop())).then(() => {
@@ -88,7 +91,7 @@ async function main(): Promise<number> {
         const dataDir = join(workDir, 'data');
         mkdirSync(dataDir, { recursive: true });
         log(`[${rep + 1}/${a.repeat}] ${spec.label} (N=${a.n}, ${((Date.now() - started) / 1000).toFixed(0)} s elapsed)`);
-        const phases: Array<{ id: string; start: number; end: number }> = [];
+        const phases: Array<{ id: string; start: number; end: number; childBusyMs?: number }> = [];
         try {
           results.get(spec.id)!.push(
             await runWorkload(spec, ds, dataDir, workDir, {
@@ -99,7 +102,7 @@ async function main(): Promise<number> {
               concurrency: 8,
               preload: a.preload,
               log,
-              onPhase: (id, start, end) => phases.push({ id, start, end }),
+              onPhase: (id, start, end, childBusyMs) => phases.push({ id, start, end, ...(childBusyMs === undefined ? {} : { childBusyMs }) }),
             }),
           );
           if (a.profile && spec.id === 'kalends') writeFileSync(join(a.profile, `phases-${rep}.json`), JSON.stringify(phases));

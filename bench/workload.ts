@@ -12,7 +12,7 @@ import { MB, diskBytes } from './disk.js';
 import { expectedEmailMatch, expectedTimeRange } from './expected.js';
 import { Client, TimeoutError, type Response } from './http.js';
 import type { MetricId, RepResult, Sample } from './metrics.js';
-import { rssMb, waitForNoChildren } from './servers/process.js';
+import { ChildSampler, rssMb, waitForNoChildren } from './servers/process.js';
 import type { RunningServer, ServerSpec } from './servers/types.js';
 import { eventText } from './data/events.js';
 import { putLoad, getLoad } from './load.js';
@@ -27,7 +27,7 @@ export interface WorkloadOptions {
   preload: number;
   log: (line: string) => void;
   /** Called with each step's window (µs on the monotonic clock V8 profiles use), for --profile. */
-  onPhase?: (id: string, startUs: number, endUs: number) => void;
+  onPhase?: (id: string, startUs: number, endUs: number, childBusyMs?: number) => void;
 }
 
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
@@ -38,6 +38,11 @@ const XML = 'application/xml; charset=utf-8';
 
 class ImportAborted extends Error {}
 
+function phase(ctx: Ctx, id: string, t0: number): void {
+  const t1 = nowUs();
+  ctx.o.onPhase?.(id, t0, t1, ctx.sampler?.busyMs(t0, t1));
+}
+
 interface Ctx {
   ds: Dataset;
   srv: RunningServer;
@@ -45,6 +50,8 @@ interface Ctx {
   o: WorkloadOptions;
   result: RepResult;
   etags: Map<string, string>;
+  /** With --profile: when the server had a child process (background git gc). */
+  sampler?: ChildSampler;
 }
 
 function failure(err: unknown): Sample {
@@ -61,7 +68,7 @@ async function step(ctx: Ctx, id: MetricId, fn: () => Promise<Sample>): Promise<
     if (err instanceof ImportAborted) throw err;
     ctx.result[id] = failure(err);
   }
-  ctx.o.onPhase?.(id, t0, nowUs());
+  phase(ctx, id, t0);
   const s = ctx.result[id]!;
   ctx.o.log(`  ${id}: ${s.value === undefined ? '-' : s.value.toFixed(2)} ${s.status}${s.note ? ` (${s.note})` : ''}`);
 }
@@ -100,7 +107,7 @@ async function importSteps(ctx: Ctx): Promise<void> {
   ] as const) {
     const t0 = nowUs();
     const r = await putLoad(ctx.client, items, path, type, conc, deadline);
-    o.onPhase?.(id, t0, nowUs());
+    phase(ctx, id, t0);
     const s: Sample = { value: r.done / (r.ms / 1000), status: r.bad ? 'wrong' : 'ok', note: r.bad ? `${r.bad} of ${r.done} PUTs failed: ${r.firstBad}` : `${r.done} items` };
     if (r.done < items.length || r.error !== undefined) {
       const why = r.error !== undefined ? failure(r.error) : { status: 'timeout' as const, note: 'import deadline' };
@@ -280,6 +287,7 @@ export async function runWorkload(spec: ServerSpec, ds: Dataset, dataDir: string
   }
   const client = new Client(srv.origin, srv.authorization, o.timeoutMs, o.concurrency);
   const ctx: Ctx = { ds, srv, client, o, result, etags: new Map() };
+  if (o.onPhase) ctx.sampler = new ChildSampler(srv.pid);
   try {
     if (o.preload === 0) await createCollections(client, srv);
     await importSteps(ctx);
@@ -305,6 +313,7 @@ export async function runWorkload(spec: ServerSpec, ds: Dataset, dataDir: string
   } catch (err) {
     if (!(err instanceof ImportAborted)) throw new Error(`${spec.label}: ${err instanceof Error ? err.message : String(err)}\n${srv.tail()}`);
   } finally {
+    ctx.sampler?.stop();
     client.close();
     await srv.stop();
   }

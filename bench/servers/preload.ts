@@ -12,7 +12,9 @@ import type { Item } from '../data/dataset.js';
 function git(args: string[], cwd?: string): void {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('GIT_')) delete env[k];
-  const r = spawnSync('git', ['-c', 'user.name=Kalends bench', '-c', 'user.email=bench@localhost', '-c', 'commit.gpgsign=false', ...args], {
+  // gc.auto=0: no `git gc --auto` detaching into the background while the bench measures.
+  const config = ['user.name=Kalends bench', 'user.email=bench@localhost', 'commit.gpgsign=false', 'gc.auto=0', 'maintenance.auto=false'];
+  const r = spawnSync('git', [...config.flatMap((c) => ['-c', c]), ...args], {
     cwd,
     env,
     encoding: 'utf8',

@@ -127,3 +127,28 @@ export async function waitForNoChildren(pid: number, timeoutMs: number): Promise
   }
   return false;
 }
+
+/**
+ * Samples every 100 ms whether the server has a child process (Kalends' background `git gc`),
+ * so a profile can say how much of a phase's wall time overlapped with one.
+ */
+export class ChildSampler {
+  private readonly busy: number[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(pid: number) {
+    this.timer = setInterval(() => {
+      if (childPids(pid).length > 0) this.busy.push(Number(process.hrtime.bigint() / 1000n));
+    }, 100);
+    this.timer.unref();
+  }
+
+  /** Milliseconds (at 100 ms resolution) with a child running between two monotonic µs stamps. */
+  busyMs(startUs: number, endUs: number): number {
+    return this.busy.filter((t) => t >= startUs && t < endUs).length * 100;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -33,12 +33,72 @@ export interface PhaseWindow {
   /** Microseconds on CLOCK_MONOTONIC (process.hrtime / V8's TimeTicks). */
   start: number;
   end: number;
+  /** Time the server had a child process (its background git gc) during the phase. */
+  childBusyMs?: number;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Generated line -> source line (0-based) from a source map's VLQ mappings (first segment of each line). */
+function decodeLines(mappings: string): number[] {
+  const out: number[] = [];
+  let srcLine = 0;
+  for (const line of mappings.split(';')) {
+    let first: number | undefined;
+    for (const seg of line.split(',')) {
+      if (!seg) continue;
+      const vals: number[] = [];
+      let shift = 0;
+      let value = 0;
+      for (const ch of seg) {
+        const d = B64.indexOf(ch);
+        value += (d & 31) << shift;
+        if (d & 32) shift += 5;
+        else {
+          vals.push(value & 1 ? -(value >> 1) : value >> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      if (vals.length >= 4) {
+        srcLine += vals[2]!;
+        first ??= srcLine;
+      }
+    }
+    out.push(first ?? -1);
+  }
+  return out;
+}
+
+const maps = new Map<string, { source: string; lines: number[] } | null>();
+
+/** dist/x.js:line -> src/x.ts:line through the build's source map, when there is one. */
+function toSource(path: string, line: number): string | undefined {
+  if (!path.endsWith('.js')) return undefined;
+  let m = maps.get(path);
+  if (m === undefined) {
+    m = null;
+    try {
+      const map = JSON.parse(readFileSync(`${path}.map`, 'utf8')) as { sources: string[]; mappings: string };
+      const src = map.sources[0];
+      if (src) m = { source: src.replace(/^(\.\.\/)+/, ''), lines: decodeLines(map.mappings) };
+    } catch {
+      // no map: keep the generated position
+    }
+    maps.set(path, m);
+  }
+  const l = m?.lines[line];
+  if (!m || l === undefined || l < 0) return undefined;
+  return `${m.source.startsWith('src/') ? m.source : `src/${m.source}`}:${l + 1}`;
 }
 
 function frameKey(f: CallFrame): string {
-  const file = f.url.replace(/^file:\/\//, '').replace(/^.*\/(src|dist|node_modules)\//, '$1/');
+  const path = f.url.replace(/^file:\/\//, '');
   const fn = f.functionName || '(anonymous)';
-  return file ? `${file}:${f.lineNumber + 1} ${fn}` : fn;
+  if (!path) return fn;
+  const mapped = path.includes('/dist/') ? toSource(path, f.lineNumber) : undefined;
+  const file = mapped ?? `${path.replace(/^.*\/(src|dist|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+  return `${file} ${fn}`;
 }
 
 interface Totals {
@@ -87,10 +147,11 @@ function main(): void {
   const n = Number(values.top ?? 15);
   const files = readdirSync(dir);
   const windows: PhaseWindow[] = files.filter((f) => f.startsWith('phases-')).flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PhaseWindow[]);
-  const merged = new Map<string, Totals & { wallUs: number }>();
+  const merged = new Map<string, Totals & { wallUs: number; childMs: number }>();
   for (const w of windows) {
-    const m = merged.get(w.id) ?? { wallUs: 0, cpuUs: 0, self: new Map(), inclusive: new Map() };
+    const m = merged.get(w.id) ?? { wallUs: 0, childMs: 0, cpuUs: 0, self: new Map(), inclusive: new Map() };
     m.wallUs += w.end - w.start;
+    m.childMs += w.childBusyMs ?? 0;
     merged.set(w.id, m);
   }
   for (const f of files.filter((x) => x.endsWith('.cpuprofile'))) {
@@ -105,7 +166,8 @@ function main(): void {
   const ms = (us: number): string => (us / 1000).toFixed(0).padStart(7) + ' ms';
   for (const [id, m] of merged) {
     if (values.phase && values.phase !== id) continue;
-    process.stdout.write(`\n== ${id}: wall ${ms(m.wallUs).trim()}, server CPU sampled ${ms(m.cpuUs).trim()}\n  self time:\n`);
+    const child = m.childMs ? `, a child process (git gc) running for ${m.childMs} ms of it` : '';
+    process.stdout.write(`\n== ${id}: wall ${ms(m.wallUs).trim()}, server CPU sampled ${ms(m.cpuUs).trim()}${child}\n  self time:\n`);
     for (const [k, v] of top(m.self, n)) process.stdout.write(`  ${ms(v)} ${((100 * v) / (m.cpuUs || 1)).toFixed(0).padStart(3)}%  ${k}\n`);
     process.stdout.write('  inclusive, project code (src/):\n');
     for (const [k, v] of top(m.inclusive, n, (k) => k.startsWith('src/') || k.startsWith('dist/'))) {

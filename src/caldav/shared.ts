@@ -5,8 +5,12 @@ import { caldav } from '../dav/xml/names.js';
 import { CalendarCache, type ParsedCalendarObject } from './parse.js';
 import { zoneFromCalendarTimezone } from './timezones.js';
 
-/** Parsed calendar objects by blob id, shared by every calendar of the server. */
-export const calendarCache = new CalendarCache(20_000);
+/**
+ * Parsed calendar objects by blob id, shared by every calendar of the server. Kept small: parsed
+ * objects are heavy, queries pre-select candidates through the query index and UID checks keep
+ * only UIDs, so this holds what requests are actually touching.
+ */
+export const calendarCache = new CalendarCache(2_000);
 
 export function parsedObject(coll: CollectionView, blob: string): Promise<ParsedCalendarObject> {
   return calendarCache.get(blob, () => coll.repo.readBlob(blob));

@@ -7,12 +7,16 @@ interface RepoIndex {
 }
 
 /**
- * Which member holds a UID, per repository, kept current by diffing the last indexed snapshot
- * against the new HEAD: a PUT costs O(changes), not a parse of the whole collection. The UID of
- * a blob comes from a content-addressed source (a parse cache), so entries are never stale.
+ * Which member holds a UID, per repository, kept current by applying the diff between the last
+ * indexed snapshot and the one asked about, in place: a PUT costs O(changes), never a copy or a
+ * parse of the whole collection. A diff moves the index to any snapshot, newer or older. UIDs
+ * are remembered by blob id (content-addressed, so never stale) without keeping parsed objects.
  */
 export class UidIndex {
   private readonly repos = new Map<string, RepoIndex>();
+  private readonly uids = new Map<ObjectId, string | undefined>();
+  /** Updates of one repository's index run one after another (each applies a diff in place). */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly uidOf: (coll: CollectionView, blob: ObjectId) => Promise<string | undefined>,
@@ -21,41 +25,55 @@ export class UidIndex {
   ) {}
 
   async find(coll: CollectionView, snapshot: Snapshot, uid: string): Promise<string | undefined> {
-    const index = await this.indexFor(coll, snapshot);
+    const prev = this.queues.get(coll.rel) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(() => this.indexFor(coll, snapshot));
+    this.queues.set(coll.rel, run);
+    let index: RepoIndex;
+    try {
+      index = await run;
+    } finally {
+      if (this.queues.get(coll.rel) === run) this.queues.delete(coll.rel);
+    }
     const holders = index.paths.get(uid);
     if (!holders) return undefined;
     for (const p of holders) return p;
     return undefined;
   }
 
+  private async uid(coll: CollectionView, blob: ObjectId): Promise<string | undefined> {
+    if (this.uids.has(blob)) return this.uids.get(blob);
+    const uid = await this.uidOf(coll, blob);
+    // Bounded: blob ids of all indexed collections, dropped oldest first.
+    if (this.uids.size >= 200_000) this.uids.delete(this.uids.keys().next().value as ObjectId);
+    this.uids.set(blob, uid === '' ? undefined : uid);
+    return this.uids.get(blob);
+  }
+
   private async indexFor(coll: CollectionView, snapshot: Snapshot): Promise<RepoIndex> {
     let index = this.repos.get(coll.rel);
     if (index && index.snapshot.commit === snapshot.commit) return index;
-    const from: Snapshot = index?.snapshot ?? { commit: null, time: null, files: new Map(), dirs: new Set() };
-    const paths = index ? new Map([...index.paths].map(([k, v]) => [k, new Set(v)])) : new Map<string, Set<string>>();
-    const changes = coll.repo.diff(from, snapshot).filter((c) => this.isMember(c.path));
-    const removeOld = async (path: string, blob: ObjectId) => {
-      const uid = await this.uidOf(coll, blob);
-      if (uid === undefined) return;
-      const set = paths.get(uid);
-      set?.delete(path);
-      if (set && set.size === 0) paths.delete(uid);
-    };
-    for (const c of changes) {
-      if (c.from) await removeOld(c.path, c.from);
-      if (c.to) {
-        const uid = await this.uidOf(coll, c.to);
-        if (uid !== undefined && uid !== '') {
-          const set = paths.get(uid) ?? new Set<string>();
-          set.add(c.path);
-          paths.set(uid, set);
-        }
+    if (!index) {
+      index = { snapshot: { commit: null, time: null, files: new Map(), dirs: new Set() }, paths: new Map() };
+      this.repos.set(coll.rel, index);
+      if (this.repos.size > this.maxRepos) this.repos.delete(this.repos.keys().next().value as string);
+    }
+    const changes = coll.repo.diff(index.snapshot, snapshot).filter((c) => this.isMember(c.path));
+    // UIDs are looked up before anything changes, so a failed read leaves the index as it was.
+    const resolved = await Promise.all(changes.map(async (c) => ({ c, from: c.from ? await this.uid(coll, c.from) : undefined, to: c.to ? await this.uid(coll, c.to) : undefined })));
+    const paths = index.paths;
+    for (const { c, from, to } of resolved) {
+      if (from !== undefined) {
+        const set = paths.get(from);
+        set?.delete(c.path);
+        if (set && set.size === 0) paths.delete(from);
+      }
+      if (to !== undefined) {
+        const set = paths.get(to) ?? new Set<string>();
+        set.add(c.path);
+        paths.set(to, set);
       }
     }
-    index = { snapshot, paths };
-    this.repos.delete(coll.rel);
-    this.repos.set(coll.rel, index);
-    if (this.repos.size > this.maxRepos) this.repos.delete(this.repos.keys().next().value as string);
+    index.snapshot = snapshot;
     return index;
   }
 }

@@ -176,10 +176,15 @@ const ASYNC_DEFLATE_BYTES = 64 * 1024;
  */
 const STORE_TREE_BYTES = 64 * 1024;
 
-/** Level 1 for everything else: cheap, and gc recompresses loose objects when it packs them. */
+/**
+ * Level 1 for everything else: cheap, and gc recompresses loose objects when it packs them.
+ * Stored blocks are a copy plus a checksum (~0.1 ms for a 440 KB tree), so they stay on this
+ * thread: the thread pool's default 16 KiB chunks cost a round trip each (~8 ms per commit at 10k).
+ */
 function compress(type: ObjectType, data: Buffer): Promise<Buffer> | Buffer {
-  const level = type === 'tree' && data.length >= STORE_TREE_BYTES ? 0 : 1;
-  return data.length >= ASYNC_DEFLATE_BYTES ? deflateAsync(data, { level }) : deflateSync(data, { level });
+  const chunkSize = Math.min(Math.max(data.length + 1024, 16 * 1024), 4 * 1024 * 1024);
+  if (type === 'tree' && data.length >= STORE_TREE_BYTES) return deflateSync(data, { level: 0, chunkSize });
+  return data.length >= ASYNC_DEFLATE_BYTES ? deflateAsync(data, { level: 1, chunkSize }) : deflateSync(data, { level: 1 });
 }
 
 /** Unique temp names without asking the random generator per object. */
@@ -217,9 +222,11 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
     const written = await Promise.all(
       chunk.map(async (o) => {
         const dir = join(objectsDir, o.oid.slice(0, 2));
-        // Synchronous and checked once per directory: a failing mkdir per object costs more than the write.
+        // Checked once per directory (a failing mkdir per object costs more than the write). gc prunes
+        // the fan-out directories, so after each run most commits create some: off the event loop, as
+        // a synchronous mkdir waits for the journal behind other writers' fsyncs (~7 ms per PUT at 10k).
         if (!dirsToSync.has(dir) && !fs.existsSync(dir)) {
-          fs.mkdirSync(dir, { recursive: true });
+          await fsp.mkdir(dir, { recursive: true });
           dirsToSync.add(objectsDir);
         }
         const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');

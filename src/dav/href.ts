@@ -2,7 +2,15 @@ import { DavError } from './errors.js';
 
 /** Percent-encode one path segment the way Apple clients do (`@` becomes `%40`). */
 export function encodeSegment(s: string): string {
+  // Member names are mostly UID-like: nothing to encode (listings encode 10,000s of them).
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
+/** Href of the member at `path` (slash-separated, relative) of the collection whose href is `collHref` (ending in '/'). */
+export function memberHref(collHref: string, path: string): string {
+  return collHref + (path.includes('/') ? path.split('/').map(encodeSegment).join('/') : encodeSegment(path));
 }
 
 export function hrefOf(segments: readonly string[], collection: boolean): string {

@@ -1,9 +1,11 @@
 import type { ObjectId, Snapshot } from '../store/types.js';
 import { DavError } from './errors.js';
-import { hrefOf } from './href.js';
-import { statusLine, writePropResponse, writeStatusResponse, xmlResponse } from './multistatus.js';
+import { memberHref } from './href.js';
+import { MemberResponses } from './memberResponses.js';
+import { statusLine, writeStatusResponse, xmlResponse } from './multistatus.js';
 import { EMPTY_SYNC_COMMIT, SYNC_TOKEN_PREFIX, syncTokenFor } from './properties.js';
-import { parseDepth, propertiesOf, type PropRequest } from './propfind.js';
+import type { PropRequest } from './propEval.js';
+import { parseDepth } from './propfind.js';
 import { isMemberName, readMetaShared } from './resolve.js';
 import type { CollectionView, DavResponse, ReportContext, Resource } from './types.js';
 import { child, elements, textOf } from './xml/element.js';
@@ -152,10 +154,10 @@ export async function syncCollection(ctx: ReportContext): Promise<DavResponse> {
     }
   }
 
-  const base = coll.rel.split('/');
   return xmlResponse(207, dav('multistatus'), async (w) => {
+    const out = new MemberResponses(ctx.env, w, request);
     for (const c of changes) {
-      const href = hrefOf([...base, ...c.path.split('/')], false);
+      const href = memberHref(coll.href, c.path);
       if (c.to === null) {
         writeStatusResponse(w, c.from === FOLDER ? `${href}/` : href, 404);
         continue;
@@ -164,7 +166,8 @@ export async function syncCollection(ctx: ReportContext): Promise<DavResponse> {
         c.to === FOLDER
           ? { kind: 'collection', href: `${href}/`, user: r.user, coll, dir: c.path, meta: await readMetaShared(coll, head, c.path) }
           : { kind: 'file', href, user: r.user, coll, path: c.path, blob: c.to };
-      writePropResponse(w, member.href, await propertiesOf(ctx.env, member, request));
+      const pending = out.write(member);
+      if (pending) await pending;
     }
     if (truncated) {
       w.open(dav('response')).leaf(dav('href'), r.href).leaf(dav('status'), statusLine(507));

@@ -9,15 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDavHandler } from '../../src/dav/handler.js';
-import { noLocks } from '../../src/dav/noLocks.js';
-import type { DavRequest, DavResponse } from '../../src/dav/types.js';
-import { authorFor } from '../../src/http/app.js';
-import { buildRegistry } from '../../src/http/registry.js';
 import { createStore } from '../../src/store/index.js';
 import type { GitCollection, ObjectId, Store } from '../../src/store/types.js';
 import { textOf } from '../../src/dav/xml/element.js';
 import { dav } from '../../src/dav/xml/names.js';
+import { inProcessDav } from '../helpers/inProcess.js';
 import { gitEnv, parseMultistatus, propfindBody, syncBody } from './helpers.js';
 
 const N = 2000;
@@ -42,35 +38,12 @@ function countingStore(inner: Store, reads: ObjectId[]): Store {
   });
 }
 
-async function text(res: DavResponse): Promise<string> {
-  if (res.stream) {
-    let s = '';
-    await res.stream((c) => (s += c));
-    return s;
-  }
-  return typeof res.body === 'string' ? res.body : Buffer.from(res.body ?? new Uint8Array()).toString('utf8');
-}
-
 test(`a ${N}-member collection: listings and sync read no member blob`, async () => {
   const root = mkdtempSync(join(tmpdir(), 'kalends-hot-'));
   const inner = createStore(root, { watch: false });
   const reads: ObjectId[] = [];
   const store = countingStore(inner, reads);
-  const handle = createDavHandler({ store, registry: buildRegistry(), locks: noLocks, maxBodyBytes: 1 << 20, authorFor });
-  const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
-    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
-    const req: DavRequest = {
-      method,
-      segments,
-      trailingSlash: path.endsWith('/'),
-      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-      body: body === undefined ? undefined : Buffer.from(body),
-      user: 'alice',
-      origin: 'http://127.0.0.1',
-    };
-    const res = await handle(req);
-    return { status: res.status, text: await text(res) };
-  };
+  const { call } = inProcessDav(store);
   try {
     await inner.ensureDir('alice');
     assert.equal((await call('MKCOL', '/alice/big/')).status, 201);

@@ -72,7 +72,6 @@ class DataRoot implements GitStore {
     this.open_ = new LruMap(Math.max(1, opts.maxOpen ?? 256));
     this.watchRefs = opts.watch ?? true;
     this.maintenance = new Maintenance(
-      this.locks,
       (gitDir) => {
         for (const [, c] of this.open_.entries()) if (c.gitDir === gitDir) c.dropPackCache();
       },
@@ -257,6 +256,7 @@ class DataRoot implements GitStore {
     const base = `${stamp}-${segs.join('__')}`;
     await this.locks.run(src, async () => {
       this.evictTree(key);
+      await this.maintenance.settle(src);
       for (let n = 0; ; n++) {
         const dest = join(trash, n === 0 ? base : `${base}-${n}`);
         if (statOrNull(dest)) continue;
@@ -290,6 +290,7 @@ class DataRoot implements GitStore {
     if (statOrNull(dest)) throw new StoreError('exists', `${to} exists`);
     await this.locks.run(src, async () => {
       this.evictTree(fromKey);
+      await this.maintenance.settle(src);
       await fsp.mkdir(dirname(dest), { recursive: true });
       try {
         await fsp.mkdir(dest);

@@ -195,6 +195,24 @@ let tmpCounter = 0;
 const WRITE_CHUNK = 128;
 
 /**
+ * Open a new temp file in an object fan-out directory, creating the directory when it is missing.
+ * gc prunes empty fan-out directories, also between our look and our open (it runs beside writes):
+ * like git, make it and try again. Asynchronous: a synchronous mkdir waits on the event loop for the
+ * journal behind other writers' fsyncs (~7 ms per PUT at 10k).
+ */
+async function openCreatingDir(tmp: string, dir: string, created: () => void): Promise<fsp.FileHandle> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fsp.open(tmp, 'wx', 0o444);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ENOENT' || attempt >= 5) throw e;
+    }
+    await fsp.mkdir(dir, { recursive: true });
+    created();
+  }
+}
+
+/**
  * Write objects durably as loose objects, skipping those already present (loose). In chunks:
  * deflate each into a temp file beside its final place, then fsync them all (after the first,
  * most find nothing left to flush), then rename them into place; last, fsync every directory
@@ -205,11 +223,25 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
   const dirsToSync = new Set<string>();
   const seen = new Set<string>();
   const todo: PendingObject[] = [];
+  const reused: { o: PendingObject; path: string }[] = [];
   for (const o of objects) {
     if (seen.has(o.oid)) continue;
     seen.add(o.oid);
-    if (!fs.existsSync(join(objectsDir, o.oid.slice(0, 2), o.oid.slice(2)))) todo.push(o);
+    const path = join(objectsDir, o.oid.slice(0, 2), o.oid.slice(2));
+    if (fs.existsSync(path)) reused.push({ o, path });
+    else todo.push(o);
   }
+  // An object we reuse may be old and unreachable: freshen it, as git does, so a gc running beside
+  // us does not prune it before our ref points at it; if it went away meanwhile, write it again.
+  const now = new Date();
+  await Promise.all(
+    reused.map(({ o, path }) =>
+      fsp.utimes(path, now, now).catch((e: unknown) => {
+        if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
+        todo.push(o);
+      }),
+    ),
+  );
   // Imports: one pack instead of thousands of fsynced files (git receive-pack's unpack limit is 100 too).
   if (todo.length >= PACK_THRESHOLD) {
     let bytes = 0;
@@ -222,17 +254,10 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
     const written = await Promise.all(
       chunk.map(async (o) => {
         const dir = join(objectsDir, o.oid.slice(0, 2));
-        // Checked once per directory (a failing mkdir per object costs more than the write). gc prunes
-        // the fan-out directories, so after each run most commits create some: off the event loop, as
-        // a synchronous mkdir waits for the journal behind other writers' fsyncs (~7 ms per PUT at 10k).
-        if (!dirsToSync.has(dir) && !fs.existsSync(dir)) {
-          await fsp.mkdir(dir, { recursive: true });
-          dirsToSync.add(objectsDir);
-        }
         const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');
         const deflated = await compress(o.type, Buffer.concat([header, o.data]));
         const tmp = join(dir, `tmp_obj_${TMP_PREFIX}${(tmpCounter++).toString(36)}`);
-        const fh = await fsp.open(tmp, 'wx', 0o444);
+        const fh = await openCreatingDir(tmp, dir, () => dirsToSync.add(objectsDir));
         dirsToSync.add(dir);
         bytes += deflated.length;
         return { fh, tmp, final: join(dir, o.oid.slice(2)), deflated };

@@ -74,3 +74,47 @@ test('a failing gc is logged and never affects writes', async () => {
     cleanup();
   }
 });
+
+test('writes landing while gc runs are all kept, readable and reachable (gc does not hold the writers up)', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false, gcAfterCommits: 3 });
+  try {
+    const c = await store.create('alice/calendars/busy', write([]));
+    const expected = new Map<string, string>();
+    let stop = false;
+    // Explicit runs back to back on top of the automatic ones, so commits surely overlap a run.
+    const gcLoop = (async () => {
+      let runs = 0;
+      while (!stop && runs < 50) {
+        runs++;
+        const m = await store.maintain('alice/calendars/busy');
+        assert.equal(m.ok, true, m.error);
+      }
+      return runs;
+    })();
+    const writers = Promise.all(
+      Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 12; i++) {
+          const path = `w${w}-${i % 5}.ics`;
+          const data = `BEGIN:VCALENDAR\r\nUID:${w}-${i}\r\nEND:VCALENDAR\r\n`;
+          await c.commit(write([{ op: 'put', path, data: enc(data) }], `write ${w} ${i}`));
+          expected.set(path, data);
+        }
+      }),
+    );
+    await writers.finally(() => (stop = true));
+    assert.ok((await gcLoop) >= 1);
+    await store.maintenanceIdle();
+    assert.equal(fsckClean(c.gitDir), '');
+    // 1 creation + 48 writes, each its own commit (no write changed nothing: every UID differs).
+    assert.equal(bare(c.gitDir, 'rev-list', '--count', 'HEAD').trim(), '49');
+    const fresh = createStore(root, { watch: false });
+    const h = await (await fresh.open('alice/calendars/busy'))!.head();
+    assert.equal(h.files.size, 20);
+    for (const [path, data] of expected) assert.equal(bare(c.gitDir, 'show', `HEAD:${path}`), data);
+    await fresh.close();
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

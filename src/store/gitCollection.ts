@@ -9,6 +9,7 @@ import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
 import { ObjectReader, isObjectId, makeObject, writeObjects, type PendingObject } from './objects.js';
 import { prepareRefUpdate, readHead, type HeadState } from './refs.js';
+import { HeadCache } from './headCache.js';
 import { EMPTY_SNAPSHOT, deriveSnapshot, diffSnapshots, flattenTree } from './snapshot.js';
 import { editTree, type EditOp, type TreeReader } from './treeEdit.js';
 import {
@@ -61,6 +62,7 @@ export class Collection implements GitCollection {
   /** Recent snapshots by commit id: the previous HEAD is what sync tokens usually name. */
   private readonly recent = new LruMap<ObjectId, HeadInfo>(8);
   private readonly loading = new Map<ObjectId, Promise<HeadInfo | null>>();
+  private readonly headFiles: HeadCache;
   private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
   private watcher: RefWatcher | null = null;
   private readonly objects: ObjectReader;
@@ -75,6 +77,7 @@ export class Collection implements GitCollection {
     private readonly deps: CollectionDeps,
   ) {
     this.objects = new ObjectReader(gitDir);
+    this.headFiles = new HeadCache(gitDir);
   }
 
   /** Start the ref watcher (a hint to refresh HEAD before the next request). */
@@ -101,7 +104,7 @@ export class Collection implements GitCollection {
   }
 
   async head(): Promise<Snapshot> {
-    return (await this.headInfo(readHead(this.gitDir))).snapshot;
+    return (await this.headInfo(this.headFiles.read())).snapshot;
   }
 
   async snapshotAt(commit: ObjectId): Promise<Snapshot | null> {

@@ -1,0 +1,77 @@
+/**
+ * HEAD of one repository, re-read only when one of the files it came from changed. Every request
+ * asks for HEAD (a native commit must be visible on the next request); reading HEAD, the branch
+ * and packed-refs costs three open/read/close rounds, a stat of each costs one syscall.
+ *
+ * Files are stat'ed before they are read, so a change racing the read leaves a stale signature
+ * and the next call reads again. Like Git's "racy clean" rule, a signature taken less than
+ * RACY_MS after the file's last change is not trusted: a second write within the same timestamp
+ * tick (and a reused inode number) could otherwise look unchanged.
+ */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { readHead, type HeadState } from './refs.js';
+
+const RACY_MS = 1000;
+
+interface Sig {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+function sigOf(path: string): Sig | null {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return null; // ENOTDIR and the like: the reader will see nothing there either
+  }
+  return st ? { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } : null;
+}
+
+const same = (a: Sig | null, b: Sig | null): boolean =>
+  a === b || (a !== null && b !== null && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs);
+
+/**
+ * Settled: written long enough before `at` that any later write must carry a later mtime. (ctime
+ * is compared but not required settled: only a utimes() moving mtime back would need it.)
+ */
+const settled = (s: Sig | null, at: number): boolean => s === null || at - s.mtimeMs >= RACY_MS;
+
+export class HeadCache {
+  private paths: string[];
+  private sigs: Array<Sig | null> = [];
+  private state: HeadState | null = null;
+  /** The ref HEAD named last time (its file is one of those watched). */
+  private ref = 'HEAD';
+
+  constructor(private readonly gitDir: string) {
+    this.paths = this.pathsFor('HEAD');
+  }
+
+  private pathsFor(ref: string): string[] {
+    const base = [join(this.gitDir, 'HEAD'), join(this.gitDir, 'packed-refs')];
+    return ref === 'HEAD' ? base : [...base, join(this.gitDir, ref)];
+  }
+
+  read(): HeadState {
+    const at = Date.now();
+    const sigs = this.paths.map(sigOf);
+    if (this.state !== null && sigs.every((s, i) => same(s, this.sigs[i]!))) return this.state;
+    this.state = null;
+    const hs = readHead(this.gitDir);
+    // Cache only when the files stat'ed are all HEAD depends on: detached, or HEAD naming the
+    // branch directly (a chain of symbolic refs is followed uncached).
+    const direct = hs.ref === 'HEAD' || fs.readFileSync(this.paths[0]!, 'utf8').trim() === `ref: ${hs.ref}`;
+    if (hs.ref === this.ref && direct && sigs.every((s) => settled(s, at))) {
+      this.sigs = sigs;
+      this.state = hs;
+    } else if (hs.ref !== this.ref) {
+      this.ref = hs.ref;
+      this.paths = this.pathsFor(hs.ref);
+    }
+    return hs;
+  }
+}

@@ -4,6 +4,7 @@
  */
 import type { Item } from './data/dataset.js';
 import type { Client } from './http.js';
+import { wrkGet } from './wrk.js';
 
 export interface PutLoadResult {
   done: number;
@@ -73,4 +74,50 @@ export async function getLoad(client: Client, path: string, mustContain: string,
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { ok, bad, firstBad, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
+/** Which client drives the GET load: wrk when installed, else the Node client above. */
+export type GetGenerator = 'wrk' | 'node';
+
+export interface GetTarget {
+  origin: string;
+  path: string;
+  /** Authorization header value, if the server wants one. */
+  authorization?: string;
+  /** Every answer's body must contain this (the item's UID line)... */
+  mustContain: string;
+  /** ...and carry this ETag, when known. */
+  etag?: string;
+}
+
+/** One ordinary request, its answer checked in full: status, body and ETag. */
+async function checkOnce(client: Client, t: GetTarget): Promise<string | undefined> {
+  const r = await client.request('GET', t.path);
+  if (r.status !== 200) return `status ${r.status}`;
+  if (!r.body.includes(t.mustContain)) return `body lacks ${t.mustContain}`;
+  if (t.etag !== undefined && r.headers.etag !== t.etag) return `ETag ${r.headers.etag ?? '(none)'}, expected ${t.etag}`;
+  return undefined;
+}
+
+/**
+ * GET load with `gen`, checked: a full check of one answer before and after, and during the load
+ * every answer (wrk: status 200, counted by its Lua script; node: status and body).
+ */
+export async function measureGet(gen: GetGenerator, client: Client, t: GetTarget, concurrency: number, durationMs: number): Promise<GetLoadResult> {
+  const before = await checkOnce(client, t);
+  let r: GetLoadResult;
+  if (gen === 'node') r = await getLoad(client, t.path, t.mustContain, concurrency, durationMs);
+  else {
+    const headers: Record<string, string> = t.authorization ? { Authorization: t.authorization } : {};
+    const w = await wrkGet(t.origin + t.path, headers, concurrency, Math.max(1, Math.round(durationMs / 1000)));
+    const firstBad = w.bad ? `status ${w.firstBadStatus}` : w.socketErrors ? `${w.socketErrors} socket errors or timeouts` : '';
+    r = { ok: w.requests - w.bad, bad: w.bad + w.socketErrors, firstBad, ms: w.ms };
+  }
+  const after = await checkOnce(client, t);
+  for (const [when, problem] of [['before the load', before], ['after the load', after]] as const) {
+    if (problem === undefined) continue;
+    r.bad++;
+    r.firstBad ||= `${when}: ${problem}`;
+  }
+  return r;
 }

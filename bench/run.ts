@@ -19,6 +19,7 @@ import { radicale } from './servers/radicale.js';
 import type { ServerId, ServerSpec } from './servers/types.js';
 import { xandikos } from './servers/xandikos.js';
 import { runWorkload } from './workload.js';
+import { WRK_THREADS, wrkVersion } from './wrk.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -77,6 +78,13 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const wrk = wrkVersion();
+  const getGenerator = wrk ? 'wrk' : 'node';
+  const generatorText = wrk
+    ? `${wrk}, ${WRK_THREADS} threads, 8 keep-alive connections, every status checked`
+    : 'the Node client (bench/load.ts), 8 keep-alive connections — wrk is not installed (apt-get install wrk), so the figure is capped by the client';
+  log(`GET load generator: ${generatorText}`);
+
   try {
     const target = ds.eventItems[ds.getTarget]!;
     const ceilings: number[] = [];
@@ -84,8 +92,8 @@ async function main(): Promise<number> {
     const started = Date.now();
     for (let rep = 0; rep < a.repeat; rep++) {
       const order = specs.map((_, i) => specs[(i + rep) % specs.length]!);
-      ceilings.push(await measureBaseline(target.body, `UID:${target.uid}`, 8, a.getSeconds));
-      log(`client ceiling: bare node:http GET, same client, 8 connections: ${ceilings[rep]!.toFixed(0)} req/s`);
+      ceilings.push(await measureBaseline(getGenerator, target.body, `UID:${target.uid}`, 8, a.getSeconds));
+      log(`client ceiling: bare node:http GET, same generator (${getGenerator}), 8 connections: ${ceilings[rep]!.toFixed(0)} req/s`);
       for (const spec of order) {
         const workDir = join(tmp, `${rep}-${spec.id}`);
         const dataDir = join(workDir, 'data');
@@ -99,6 +107,7 @@ async function main(): Promise<number> {
               timeoutMs: a.timeoutMs,
               importTimeoutMs: a.importTimeoutMs,
               getSeconds: a.getSeconds,
+              getGenerator,
               concurrency: 8,
               preload: a.preload,
               log,
@@ -129,6 +138,7 @@ async function main(): Promise<number> {
         ? `import: the first ${a.preload} items of each collection written natively (server stopped), the last ${a.n - a.preload} PUT over HTTP — the PUT rows measure those, into a collection of ${a.preload}..${a.n}`
         : `import: all ${a.n} items of each collection PUT over HTTP into an empty collection — the PUT rows measure that`,
       expect,
+      `GET load generator: ${generatorText}`,
       `client ceiling (the same GET load against a bare node:http server, once per repetition): median ${median(ceilings).toFixed(0)} req/s (${ceilings.map((c) => c.toFixed(0)).join(', ')})`,
     ];
     const probs = problems(input);

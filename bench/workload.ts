@@ -15,13 +15,15 @@ import type { MetricId, RepResult, Sample } from './metrics.js';
 import { ChildSampler, rssMb, waitForNoChildren } from './servers/process.js';
 import type { RunningServer, ServerSpec } from './servers/types.js';
 import { eventText } from './data/events.js';
-import { putLoad, getLoad } from './load.js';
+import { putLoad, measureGet, type GetGenerator } from './load.js';
 
 export interface WorkloadOptions {
   queryRuns: number;
   timeoutMs: number;
   importTimeoutMs: number;
   getSeconds: number;
+  /** Load generator of the GET metric. */
+  getGenerator: GetGenerator;
   concurrency: number;
   /** Items per collection written natively before the server starts (0: every item over HTTP). */
   preload: number;
@@ -210,8 +212,10 @@ async function updateSteps(ctx: Ctx): Promise<void> {
   const { ds, srv } = ctx;
   const target = ds.eventItems[ds.getTarget]!;
   await step(ctx, 'get', async () => {
-    const r = await getLoad(ctx.client, srv.calPath + target.name, `UID:${target.uid}`, ctx.o.concurrency, ctx.o.getSeconds * 1000);
-    const s: Sample = { value: r.ok / (r.ms / 1000), status: r.bad ? 'wrong' : 'ok', note: r.bad ? `${r.bad} bad answers: ${r.firstBad}` : `${r.ok} requests` };
+    const etag = ctx.etags.get(target.name);
+    const t = { origin: srv.origin, path: srv.calPath + target.name, authorization: srv.authorization, mustContain: `UID:${target.uid}`, ...(etag === undefined ? {} : { etag }) };
+    const r = await measureGet(ctx.o.getGenerator, ctx.client, t, ctx.o.concurrency, ctx.o.getSeconds * 1000);
+    const s: Sample = { value: r.ok / (r.ms / 1000), status: r.bad ? 'wrong' : 'ok', note: r.bad ? `${r.bad} bad answers: ${r.firstBad}` : `${r.ok} requests (${ctx.o.getGenerator})` };
     return s;
   });
   await step(ctx, 'ifmatch', async () => {

@@ -14,6 +14,7 @@ import { addDuration, contextFor, DAY_MS, propDuration, propTime, propValues, to
 import { floatingTime, wallOf } from './timezonesRules.js';
 import { calendarCache, parsedObject } from './shared.js';
 import { parseCalendarObject } from './parse.js';
+import { decideSpans, exactEventSpans, isExactSpans, type ExactSpans } from './queryIndexExact.js';
 
 const HOUR_MS = 3_600_000;
 /** Floating times and DATEs are read in the query's or calendar's zone: indexed as UTC, widened. */
@@ -29,10 +30,10 @@ const MAX_COUNT_WALK = 50_000;
 export type Reach = [number, number];
 /**
  * 0: the blob is no calendar object (matches nothing); else reaches of VEVENT, VTODO, VJOURNAL,
- * and for a lone non-recurring VEVENT whose times are all UTC or zoned (nothing floating), its
- * exact [start, end] (end = start: an instant), which decides a bare time-range by itself.
+ * and, when no VEVENT instance depends on the query's zone, the exact VEVENT instance spans
+ * (queryIndexExact.ts), which decide a bare VEVENT time-range by themselves.
  */
-export type CalendarSummary = 0 | [Reach | null, Reach | null, Reach | null] | [Reach | null, Reach | null, Reach | null, Reach];
+export type CalendarSummary = 0 | [Reach | null, Reach | null, Reach | null] | [Reach | null, Reach | null, Reach | null, ExactSpans];
 
 const NAMES = ['vevent', 'vtodo', 'vjournal'] as const;
 
@@ -159,42 +160,21 @@ export function componentReach(vcalendar: ICAL.Component, name: string, ctx: Tim
 }
 
 export function summarise(vcalendar: ICAL.Component): CalendarSummary {
-  const ctx = contextFor(resolverFor(vcalendar, { floatingZone: null }));
+  const tz = resolverFor(vcalendar, { floatingZone: null });
+  const ctx = contextFor(tz);
   const out: [Reach | null, Reach | null, Reach | null] = [null, null, null];
   NAMES.forEach((n, i) => {
     const r = componentReach(vcalendar, n, ctx);
     // Components present but no instance can overlap anything: an empty reach.
     out[i] = r === undefined ? null : (r ?? [FAR, -FAR]);
   });
-  const exact = loneEventSpan(vcalendar, ctx);
+  const exact = out[0] ? exactEventSpans(vcalendar, tz) : null;
   return exact ? [...out, exact] : out;
-}
-
-/** [S, E] of a lone, non-recurring VEVENT with no floating time (so no query zone can move it). */
-function loneEventSpan(vcalendar: ICAL.Component, ctx: TimeContext): Reach | null {
-  const events = vcalendar.getAllSubcomponents('vevent');
-  if (events.length !== 1) return null;
-  const ev = events[0]!;
-  if (ev.hasProperty('recurrence-id') || isRecurringMaster(ev)) return null;
-  for (const name of ['dtstart', 'dtend']) {
-    const t = propTime(ev, name, ctx);
-    if (t && t.kind === 'floating') return null;
-  }
-  const inst = storedInstance(ev, ctx);
-  if (!inst.start) return null;
-  // The VEVENT table: DTEND, else DURATION, else an instant (a DATE is floating, excluded above).
-  const S = toMs(inst.start);
-  let end = movedEnd(inst, 'dtend', ctx);
-  if (end === null) {
-    const dur = propDuration(ev);
-    end = dur ? addDuration(inst.start, dur) : S;
-  }
-  return [S, end > S ? end : S];
 }
 
 /**
  * The answer for a filter that is nothing but one bare VEVENT time-range, when the summary holds
- * an exact span; undefined when matchesFilter must decide.
+ * exact spans that settle it; undefined when matchesFilter must decide.
  */
 export function decide(summary: CalendarSummary, filter: CalendarFilter): boolean | undefined {
   if (summary === 0 || summary.length !== 4) return undefined;
@@ -202,10 +182,9 @@ export function decide(summary: CalendarSummary, filter: CalendarFilter): boolea
   if (root.isNotDefined || root.propFilters.length || root.compFilters.length !== 1) return undefined;
   const cf = root.compFilters[0]!;
   if (cf.name !== 'VEVENT' || cf.isNotDefined || !cf.timeRange || cf.propFilters.length || cf.compFilters.length) return undefined;
-  const [S, E] = summary[3];
   const rs = cf.timeRange.start ? cf.timeRange.start.getTime() : -Infinity;
   const re = cf.timeRange.end ? cf.timeRange.end.getTime() : Infinity;
-  return E > S ? rs < E && re > S : rs <= S && re > S;
+  return decideSpans(summary[3], rs, re);
 }
 
 function isReach(x: unknown): x is Reach | null {
@@ -214,9 +193,9 @@ function isReach(x: unknown): x is Reach | null {
 
 export const calendarQueryIndex = new BlobIndex<CalendarSummary>({
   file: 'caldav-query-v1.json',
-  version: 2,
+  version: 3, // 3: exact spans of every VEVENT instance (2: of a lone non-recurring VEVENT)
   isMember: (p) => isFlatMember(p) && /\.ics$/i.test(p),
-  isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && (x.length === 3 || (x.length === 4 && x[3] !== null)) && x.every(isReach)),
+  isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && (x.length === 3 || (x.length === 4 && isExactSpans(x[3]))) && x.slice(0, 3).every(isReach)),
   summarise: async (coll: CollectionView, blob: string) => {
     // Parsed outside the shared parse cache when not already there: building the index of a
     // large calendar must not fill memory with 10k parsed objects. An I/O failure propagates.

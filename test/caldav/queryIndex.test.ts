@@ -1,8 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type ICAL from 'ical.js';
 import { parseXml } from '../../src/dav/xml/parse.js';
 import { parseCalendarObject, type ParsedCalendarObject } from '../../src/caldav/parse.js';
@@ -10,23 +7,12 @@ import { matchesFilter, parseCalendarFilter } from '../../src/caldav/filter.js';
 import { ianaZone } from '../../src/caldav/timezones.js';
 import { decide, indexableRange, mayMatch, summarise, zoneWithinSlack, type CalendarSummary } from '../../src/caldav/queryIndex.js';
 import { generateDataset } from '../../bench/data/dataset.js';
+import { fixtureObjects, wrap } from './icsCorpus.js';
 
 // The index may only drop members the full scan would drop: for every object of the corpus, every
 // filter and every floating zone, "not a candidate" must imply "matchesFilter is false". (Candidates
 // are judged by matchesFilter itself, so the two paths then answer identically.)
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-function icsFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...icsFiles(p));
-    else if (name.endsWith('.ics')) out.push(p);
-  }
-  return out;
-}
-
-const wrap = (body: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Kalends//tests//EN\r\n${body.trim().replace(/\r?\n/g, '\r\n')}\r\nEND:VCALENDAR\r\n`;
 // Tricky shapes written for this test: floating series with a UTC EXDATE (excluded in UTC only),
 // RDATE before DTSTART, COUNT, DATE UNTIL, THISANDFUTURE moved later, tasks without DTSTART.
 const inline = [
@@ -43,14 +29,7 @@ const inline = [
   `BEGIN:VEVENT\nUID:p1\nDTSTAMP:20260101T000000Z\nDTSTART:20260401T080000Z\nRDATE;VALUE=PERIOD:20260410T080000Z/20260420T080000Z\nEND:VEVENT`,
 ].map((b) => ({ name: b.slice(b.indexOf('UID:') + 4, b.indexOf('\n', b.indexOf('UID:'))), obj: parseCalendarObject(wrap(b)) }));
 
-const files = [...icsFiles(join(repoRoot, 'test/fixtures/ical')), ...icsFiles(join(repoRoot, 'sample-repos'))];
-const fromFiles = files.flatMap((f) => {
-  try {
-    return [{ name: f, obj: parseCalendarObject(readFileSync(f)) }];
-  } catch {
-    return [];
-  }
-});
+const fromFiles = fixtureObjects();
 const generated = generateDataset(60, 7).eventItems.map((e) => ({ name: e.name, obj: parseCalendarObject(e.body) }));
 const corpus: Array<{ name: string; obj: ParsedCalendarObject }> = [...inline, ...fromFiles, ...generated];
 
@@ -72,7 +51,7 @@ function ranges(): Array<[number | null, number | null]> {
   return out;
 }
 const RANGES = ranges();
-/** 3: reaches only; 4: with an exact span. */
+/** 3: reaches only; 4: with exact instance spans. */
 const len = (s: CalendarSummary) => (s === 0 ? 0 : s.length);
 // UTC, and the zones furthest east (+14) and west (-11) of it.
 const zones: Array<ICAL.Timezone | null> = [null, ianaZone('Pacific/Kiritimati'), ianaZone('Pacific/Pago_Pago')];
@@ -129,8 +108,8 @@ test('hand-worked reaches: what the index keeps and drops', () => {
   // t1: only CREATED → matches every range ending after it; t4: no dates → every range.
   assert.equal(mayMatch(get('t1'), q('VTODO', '2090-01-01T00:00:00Z', null)), true);
   assert.equal(mayMatch(get('t4'), q('VTODO', null, '1990-01-01T00:00:00Z')), true);
-  // p1 has an RDATE: recurring, never decided alone. f1 is floating: never decided alone.
-  assert.equal(len(get('p1')), 3);
+  // p1 (UTC, an RDATE PERIOD) has exact instance spans; f1 is floating: never decided alone.
+  assert.equal(len(get('p1')), 4);
   assert.equal(len(get('f1')), 3);
   // j2: a VJOURNAL without DTSTART never matches a time-range; VEVENT filters skip task-only objects.
   assert.equal(mayMatch(get('j2'), q('VJOURNAL', null, '2090-01-01T00:00:00Z')), false);

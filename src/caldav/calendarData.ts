@@ -146,6 +146,11 @@ function parseInterval(e: XmlElement): UtcInterval {
   return { start, end };
 }
 
+/** Nothing to select, expand or limit: the answer is the stored text, no parse needed. */
+export function wantsWholeObject(request: Omit<CalendarDataRequest, 'contentType' | 'version'>): boolean {
+  return !request.select && !request.expand && !request.limitRecurrence && !request.limitFreeBusy;
+}
+
 export interface RenderContext {
   /** Resolver for the object's TZIDs; built from the object when absent. */
   tz?: TimezoneResolver;
@@ -159,7 +164,7 @@ export interface RenderContext {
  */
 export function renderCalendarData(source: string | ParsedCalendarObject, request: Omit<CalendarDataRequest, 'contentType' | 'version'>, ctx: RenderContext = {}): string {
   const text = typeof source === 'string' ? source : source.text;
-  if (!request.select && !request.expand && !request.limitRecurrence && !request.limitFreeBusy) return text;
+  if (wantsWholeObject(request)) return text;
   let current = text;
   if (request.expand || request.limitRecurrence || request.limitFreeBusy) {
     const vcalendar = typeof source === 'string' ? parseCalendar(text) : source.vcalendar;

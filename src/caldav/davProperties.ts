@@ -3,7 +3,8 @@ import { hrefOf } from '../dav/href.js';
 import type { LiveProperty, PropertyContext } from '../dav/types.js';
 import { el } from '../dav/xml/element.js';
 import { caldav, dav } from '../dav/xml/names.js';
-import { parseCalendarDataRequest, renderCalendarData } from './calendarData.js';
+import { parseCalendarDataRequest, renderCalendarData, wantsWholeObject } from './calendarData.js';
+import { decodeStored } from './parse.js';
 import { calendarZone, MAX_CALENDAR_RESOURCE, MAX_DATE_TIME, MIN_DATE_TIME, parsedObject, supportedComponents } from './shared.js';
 
 function onCalendar<T>(f: (ctx: PropertyContext & { resource: { kind: 'collection' } }) => T) {
@@ -40,11 +41,12 @@ export const calendarMemberProperties: LiveProperty[] = [
     get: async ({ resource, request }) => {
       if (resource.kind !== 'file') return undefined;
       const req = request ? parseCalendarDataRequest(request) : {};
+      // The whole object (what multiget clients ask for): the stored bytes as they are, unparsed.
+      // A file that does not parse (pushed with git) is served as stored too.
+      const stored = async () => decodeStored(await resource.coll.repo.readBlob(resource.blob));
+      if (wantsWholeObject(req)) return stored();
       const obj = await parsedObject(resource.coll, resource.blob).catch(() => null);
-      if (!obj) {
-        // A file that does not parse (pushed with git) is still served as stored.
-        return Buffer.from(await resource.coll.repo.readBlob(resource.blob)).toString('utf8');
-      }
+      if (!obj) return stored();
       return renderCalendarData(obj, req, { floatingZone: calendarZone(resource.coll) });
     },
   },

@@ -47,6 +47,15 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /**
+ * Stored bytes as text for a response, without validation (a file pushed with git may hold
+ * anything): invalid UTF-8 becomes U+FFFD, a leading byte-order mark is dropped as when parsing.
+ */
+export function decodeStored(bytes: Uint8Array): string {
+  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+/**
  * Parse iCalendar text into its VCALENDAR component. Throws CalendarParseError when the text is
  * not exactly one VCALENDAR or its BEGIN/END lines do not nest (ical.js itself accepts a
  * mismatched END and throws TypeErrors on trailing garbage).

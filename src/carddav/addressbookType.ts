@@ -56,7 +56,8 @@ const addressMemberProperties: LiveProperty[] = [
     allprop: false,
     get: async ({ resource, request }) => {
       if (resource.kind !== 'file') return undefined;
-      const text = Buffer.from(await resource.coll.repo.readBlob(resource.blob)).toString('utf8');
+      const bytes = await resource.coll.repo.readBlob(resource.blob);
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       const req = request ? parseAddressDataRequest(request) : undefined;
       if (!req || (req.props === undefined && req.version === undefined && req.contentType === 'text/vcard')) return text;
       const card = await cardOf(resource.coll, resource.blob).catch(() => undefined);

@@ -2,7 +2,7 @@ import { DavError } from './errors.js';
 import { hrefOf, segmentsOfHref } from './href.js';
 import { multistatus, statusLine, writePropResponse, writeStatusResponse } from './multistatus.js';
 import { parsePropfind, propertiesOf, type PropRequest } from './propfind.js';
-import { childrenOf } from './resolve.js';
+import { childrenOf, resolveInCollection } from './resolve.js';
 import type { CollectionView, DavResponse, ReportContext, Resource } from './types.js';
 import { elements, textOf, type XmlElement } from './xml/element.js';
 import { dav } from './xml/names.js';
@@ -23,12 +23,20 @@ export async function multigetReport(ctx: ReportContext): Promise<DavResponse> {
   const hrefs = elements(ctx.body, dav('href')).map((h) => textOf(h).trim());
   if (hrefs.length === 0) throw new DavError(400, 'A multiget needs at least one DAV:href');
   const scope = ctx.resource.href;
+  // Members of the report's own repository are looked up in the snapshot it was resolved at
+  // (one map lookup each, one consistent view); anything else goes through the full resolver.
+  const here = ctx.resource.kind === 'collection' ? ctx.resource.coll : undefined;
+  const base = here ? here.rel.split('/') : [];
+  const resolveHref = (segments: string[], trailingSlash: boolean): Promise<Resource> =>
+    here && segments.length > base.length && base.every((s, i) => segments[i] === s)
+      ? resolveInCollection(here, ctx.env.user, segments, base.length, trailingSlash)
+      : ctx.env.resolve(segments, trailingSlash);
   return multistatus(async (w) => {
     for (const href of hrefs) {
       let target: Resource;
       try {
         const { segments, trailingSlash } = segmentsOfHref(href, ctx.req.origin);
-        target = await ctx.env.resolve(segments, trailingSlash);
+        target = await resolveHref(segments, trailingSlash);
       } catch (err) {
         if (err instanceof DavError) {
           writeStatusResponse(w, href, err.status === 400 ? 400 : 403, err);

@@ -1,6 +1,6 @@
 import type { ObjectId, Snapshot, Store } from '../store/types.js';
 import { DavError } from './errors.js';
-import { hrefOf } from './href.js';
+import { encodeSegment, hrefOf } from './href.js';
 import { META_FILE, parseMeta, type Meta } from './meta.js';
 import type { CollectionType, CollectionView, HomeType, Registry, Resource } from './types.js';
 import { dav } from './xml/names.js';
@@ -94,16 +94,29 @@ export async function resolve(store: Store, registry: Registry, user: string, se
     if (Buffer.byteLength(s, 'utf8') > MAX_DIR_NAME_BYTES) throw new DavError(400, `A collection name may be at most ${MAX_DIR_NAME_BYTES} bytes long`);
   }
   const rel = repoSegments.join('/');
-  const rest = segments.slice(repoDepth);
-  const href = hrefOf(segments, trailingSlash);
+  const atRepo = segments.length === repoDepth;
 
   const coll = await openCollection(store, registry, owner, rel, home);
   if (!coll) {
-    if (rest.length === 0) return { kind: 'missing', href: hrefOf(segments, true), user, target: { type: 'repository', rel, home } };
-    return { kind: 'missing', href, user, target: { type: 'none' } };
+    if (atRepo) return { kind: 'missing', href: hrefOf(segments, true), user, target: { type: 'repository', rel, home } };
+    return { kind: 'missing', href: hrefOf(segments, trailingSlash), user, target: { type: 'none' } };
   }
-  if (rest.length === 0) return { kind: 'collection', href: coll.href, user, coll, dir: '', meta: coll.meta };
+  if (atRepo) return { kind: 'collection', href: coll.href, user, coll, dir: '', meta: coll.meta };
+  return resolveInCollection(coll, user, segments, repoDepth, trailingSlash);
+}
 
+/**
+ * The part of `resolve` below an open repository: `segments` is the whole URL path, of which the
+ * first `repoDepth` name the repository `coll` (already checked to be the user's) and at least
+ * one more follows. Reports over many members of one collection use it directly, against the
+ * snapshot the report started from, instead of reopening the repository per href.
+ */
+export async function resolveInCollection(coll: CollectionView, user: string, segments: string[], repoDepth: number, trailingSlash: boolean): Promise<Resource> {
+  const rest = segments.slice(repoDepth);
+  // The first repoDepth segments name `coll`, whose href is already encoded.
+  const tail = rest.map(encodeSegment).join('/');
+  const memberHref = (slash: boolean) => coll.href + tail + (slash ? '/' : '');
+  const href = memberHref(trailingSlash);
   const path = rest.join('/');
   if (rest.some((s) => s === META_FILE) || rest.some((s) => s === '.git')) {
     // The metadata file is the server's: it is reached through properties, not as a resource.
@@ -115,10 +128,10 @@ export async function resolve(store: Store, registry: Registry, user: string, se
     return { kind: 'missing', href, user, target: { type: 'none' } };
   }
   if (coll.type.allowsFolders && snap.dirs.has(path)) {
-    return { kind: 'collection', href: hrefOf(segments, true), user, coll, dir: path, meta: await readMetaShared(coll, snap, path) };
+    return { kind: 'collection', href: memberHref(true), user, coll, dir: path, meta: await readMetaShared(coll, snap, path) };
   }
   const blob = snap.files.get(path);
-  if (blob && (coll.type.allowsFolders || rest.length === 1)) return { kind: 'file', href: hrefOf(segments, false), user, coll, path, blob };
+  if (blob && (coll.type.allowsFolders || rest.length === 1)) return { kind: 'file', href: memberHref(false), user, coll, path, blob };
   const parent = rest.slice(0, -1).join('/');
   const parentExists = parent === '' || (coll.type.allowsFolders && snap.dirs.has(parent));
   return { kind: 'missing', href, user, target: { type: 'member', coll, path, parentExists, isCollectionUrl: trailingSlash } };

@@ -148,6 +148,7 @@ class DataRoot implements GitStore {
 
   /** Close an evicted collection's watcher in the background; close() waits for these. */
   private closeLater(c: Collection): void {
+    c.dropPackCache(); // closes the pack files it keeps open
     const p = c.closeWatcher().catch(() => undefined);
     this.closing.add(p);
     void p.finally(() => this.closing.delete(p));
@@ -324,6 +325,7 @@ class DataRoot implements GitStore {
   async close(): Promise<void> {
     const open = [...this.open_.entries()].map(([, c]) => c);
     this.open_.clear();
+    for (const c of open) c.dropPackCache();
     await Promise.all([...open.map((c) => c.closeWatcher()), ...this.closing]);
     await this.maintenance.close();
   }

@@ -36,6 +36,8 @@ interface PackIndex {
   bigAt: number;
   /** Entry start offsets, ascending, plus the end of the last entry: entry length = next - this. */
   bounds: Float64Array;
+  /** The pack, opened on first read and kept open until the pack list is refreshed. */
+  fd: number | null;
 }
 
 function loadIndex(idxPath: string): PackIndex | null {
@@ -48,7 +50,7 @@ function loadIndex(idxPath: string): PackIndex | null {
   const packPath = idxPath.slice(0, -4) + '.pack';
   const packSize = fs.statSync(packPath).size;
   const bounds = new Float64Array(count + 1);
-  const pi: PackIndex = { packPath, count, idx, oidsAt, offsAt, bigAt, bounds };
+  const pi: PackIndex = { packPath, count, idx, oidsAt, offsAt, bigAt, bounds, fd: null };
   for (let i = 0; i < count; i++) bounds[i] = offsetAt(pi, i);
   bounds.subarray(0, count).sort();
   bounds[count] = packSize - 20;
@@ -91,15 +93,27 @@ function entryLength(p: PackIndex, offset: number): number {
   throw new StoreError('corrupt', `${p.packPath}: no entry at offset ${offset}`);
 }
 
-function readAt(path: string, offset: number, length: number): Buffer {
-  const fd = fs.openSync(path, 'r');
+/**
+ * One positional read. The descriptor stays open (an open+close per object was a third of a
+ * cold multiget's blob reads); a pack deleted by gc stays readable through it, and its objects
+ * are the same bytes wherever they live, until refresh() closes it.
+ */
+function readAt(p: PackIndex, offset: number, length: number): Buffer {
+  p.fd ??= fs.openSync(p.packPath, 'r');
+  const buf = Buffer.allocUnsafe(length);
+  const n = fs.readSync(p.fd, buf, 0, length, offset);
+  if (n !== length) throw new StoreError('corrupt', `${p.packPath}: short read at ${offset}`);
+  return buf;
+}
+
+function closePack(p: PackIndex): void {
+  if (p.fd === null) return;
+  const fd = p.fd;
+  p.fd = null;
   try {
-    const buf = Buffer.allocUnsafe(length);
-    const n = fs.readSync(fd, buf, 0, length, offset);
-    if (n !== length) throw new StoreError('corrupt', `${path}: short read at ${offset}`);
-    return buf;
-  } finally {
     fs.closeSync(fd);
+  } catch {
+    // Already closed: nothing is leaked.
   }
 }
 
@@ -162,6 +176,7 @@ export class PackReader {
 
   /** Forget the list of packs (after gc, or when an object was not found). */
   refresh(): void {
+    for (const p of this.packs ?? []) closePack(p);
     this.packs = null;
   }
 
@@ -217,7 +232,7 @@ export class PackReader {
     const cacheKey = `${p.packPath}:${offset}`;
     const hit = this.bases.get(cacheKey);
     if (hit) return hit;
-    const buf = readAt(p.packPath, offset, entryLength(p, offset));
+    const buf = readAt(p, offset, entryLength(p, offset));
     let c = buf[0]!;
     const typeNum = (c >> 4) & 7;
     let size = c & 0x0f;

@@ -1,20 +1,23 @@
 import type { XmlElement } from './element.js';
 import { NS, PREFERRED_PREFIX, splitClark, type Clark } from './names.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
+const NEEDS_ESCAPE = /[&<>\r]/;
+const NEEDS_ESCAPE_ATTR = /[&<>"\r]/;
 
 /**
  * The one escaping function. Quotes are escaped only in attribute values: ETags are quoted
  * strings, and some clients compare the text of getetag without decoding entities.
+ * (One replaceAll per character present, `&` first: about twice as fast as a regex with a
+ * callback on calendar data, where every line ends in CR.)
  */
 export function escapeXml(s: string, attribute = false): string {
-  // Most text (ETags, percent-encoded hrefs) needs no escaping: a scan is cheaper than a regex replace.
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 38 || c === 60 || c === 62 || c === 13 || (attribute && c === 34)) {
-      return s.replace(attribute ? /[&<>"\r]/g : /[&<>\r]/g, (ch) => ESCAPES[ch] ?? ch);
-    }
-  }
+  // Most text (ETags, hrefs) needs no escaping: one regex test, no replace.
+  if (!(attribute ? NEEDS_ESCAPE_ATTR : NEEDS_ESCAPE).test(s)) return s;
+  if (s.includes('&')) s = s.replaceAll('&', '&amp;');
+  if (s.includes('<')) s = s.replaceAll('<', '&lt;');
+  if (s.includes('>')) s = s.replaceAll('>', '&gt;');
+  if (attribute && s.includes('"')) s = s.replaceAll('"', '&quot;');
+  if (s.includes('\r')) s = s.replaceAll('\r', '&#13;');
   return s;
 }
 

@@ -20,8 +20,10 @@ type FileResource = Extract<Resource, { kind: 'file' }>;
 interface PlannedProp {
   name: Clark;
   request: XmlElement;
-  /** The qualified tag (`D:getetag`); every planned name is in a namespace declared on the root. */
-  tag: string;
+  /** `<D:getetag>`, `</D:getetag>`, `<D:getetag/>`: every planned name is in a namespace declared on the root. */
+  start: string;
+  end: string;
+  empty: string;
   live: LiveProperty | undefined;
 }
 
@@ -34,10 +36,8 @@ function isPromise<T>(v: unknown): v is Promise<T> {
 
 export class MemberResponses {
   private planned: { type: CollectionType; props: PlannedProp[] | null } | undefined;
-  private readonly open: { response: string; href: string; propstat: string; prop: string; status: string } | undefined;
-  private readonly ok: string;
-  private readonly missing: string;
-  private readonly close: string;
+  /** The constant pieces of a response, when the writer has the DAV: prefix on its root. */
+  private readonly parts: { head: string; hrefEnd: string; ok: string; okEnd: string; okEmpty: string; missing: string; missingEnd: string; end: string } | undefined;
 
   /** `w` must be inside its root element (the multistatus), whose declarations the fast path uses. */
   constructor(
@@ -47,12 +47,19 @@ export class MemberResponses {
   ) {
     const t = (local: string): string | undefined => w.tagOf(dav(local));
     const [response, href, propstat, prop, status] = [t('response'), t('href'), t('propstat'), t('prop'), t('status')];
-    if (response && href && propstat && prop && status) this.open = { response, href, propstat, prop, status };
-    const o = this.open;
-    const tail = (code: number): string => (o ? `<${o.status}>${escapeXml(statusLine(code))}</${o.status}></${o.propstat}>` : '');
-    this.ok = tail(200);
-    this.missing = tail(404);
-    this.close = o ? `</${o.response}>` : '';
+    if (!response || !href || !propstat || !prop || !status) return;
+    const tail = (code: number): string => `<${status}>${escapeXml(statusLine(code))}</${status}></${propstat}>`;
+    this.parts = {
+      head: `<${response}><${href}>`,
+      hrefEnd: `</${href}>`,
+      ok: `<${propstat}><${prop}>`,
+      okEnd: `</${prop}>${tail(200)}`,
+      // No property at all: an empty 200 propstat, as writePropstats writes it.
+      okEmpty: `<${propstat}><${prop}/>${tail(200)}`,
+      missing: `<${propstat}><${prop}>`,
+      missingEnd: `</${prop}>${tail(404)}`,
+      end: `</${response}>`,
+    };
   }
 
   /** Write the response for `r`; a promise only when it has to wait (async properties, generic path). */
@@ -76,7 +83,7 @@ export class MemberResponses {
   private planFor(type: CollectionType, sample: FileResource): PlannedProp[] | null {
     if (this.planned?.type === type) return this.planned.props;
     let props: PlannedProp[] | null = null;
-    if (this.req.mode === 'prop' && this.open) {
+    if (this.req.mode === 'prop' && this.parts) {
       const lives = memberLiveProperties(this.env, sample.coll);
       props = [];
       for (const e of this.req.props) {
@@ -85,7 +92,7 @@ export class MemberResponses {
           props = null;
           break;
         }
-        props.push({ name: e.name, request: e, tag, live: lives.find((l) => l.name === e.name) });
+        props.push({ name: e.name, request: e, start: `<${tag}>`, end: `</${tag}>`, empty: `<${tag}/>`, live: lives.find((l) => l.name === e.name) });
       }
     }
     this.planned = { type, props };
@@ -130,22 +137,23 @@ export class MemberResponses {
 
   /** Write the response as one string, the way writePropResponse would; GENERIC (nothing written) if a value is not text. */
   private render(r: FileResource, plan: PlannedProp[], values: ReadonlyArray<PropValue | undefined | Promise<PropValue | undefined>>): true | typeof GENERIC {
-    const o = this.open!;
+    const o = this.parts!;
     let ok = '';
     let missing = '';
     for (let i = 0; i < plan.length; i++) {
       const v = values[i];
-      const tag = plan[i]!.tag;
-      if (v === undefined) missing += `<${tag}/>`;
-      else if (v === '' || (Array.isArray(v) && v.length === 0)) ok += `<${tag}/>`;
-      else if (typeof v === 'string') ok += `<${tag}>${escapeXml(v)}</${tag}>`;
+      const p = plan[i]!;
+      if (v === undefined) missing += p.empty;
+      else if (v === '' || (Array.isArray(v) && v.length === 0)) ok += p.empty;
+      else if (typeof v === 'string') ok += p.start + escapeXml(v) + p.end;
       else return GENERIC;
     }
-    let s = `<${o.response}><${o.href}>${escapeXml(r.href)}</${o.href}>`;
-    // Grouped by status, 200 first; with nothing at all, an empty 200 propstat (as writePropstats).
-    if (ok || !missing) s += `<${o.propstat}>${ok ? `<${o.prop}>${ok}</${o.prop}>` : `<${o.prop}/>`}${this.ok}`;
-    if (missing) s += `<${o.propstat}><${o.prop}>${missing}</${o.prop}>${this.missing}`;
-    this.w.raw(s + this.close);
+    // Grouped by status, 200 first.
+    let s = o.head + escapeXml(r.href) + o.hrefEnd;
+    if (ok) s += o.ok + ok + o.okEnd;
+    else if (!missing) s += o.okEmpty;
+    if (missing) s += o.missing + missing + o.missingEnd;
+    this.w.raw(s + o.end);
     return true;
   }
 }

@@ -4,12 +4,30 @@ import { MemberResponses } from './memberResponses.js';
 import { multistatus } from './multistatus.js';
 import { parsePropfind } from './propEval.js';
 import { childrenOf, openCollection, readMetaShared } from './resolve.js';
+import type { ObjectId } from '../store/types.js';
 import type { DavEnv, DavRequest, DavResponse, Resource } from './types.js';
 import { dav } from './xml/names.js';
 import { parseOptionalXml } from './xml/parse.js';
 
 // Property evaluation lives in propEval.ts; re-exported for the REPORT handlers that import it from here.
 export { deadProperties, liveProperties, parsePropfind, propertiesOf, type PropRequest } from './propEval.js';
+
+type CollectionResource = Extract<Resource, { kind: 'collection' }>;
+
+/** The folders directly in a collection directory as resources, and its member files (path, blob). */
+async function collectionChildren(r: CollectionResource): Promise<{ folders: Resource[]; files: Array<[string, ObjectId]> }> {
+  const { files, folders } = childrenOf(r.coll, r.dir);
+  const base = r.coll.rel.split('/');
+  const out: Resource[] = [];
+  for (const d of folders) {
+    out.push({ kind: 'collection', href: hrefOf([...base, ...d.split('/')], true), user: r.user, coll: r.coll, dir: d, meta: await readMetaShared(r.coll, r.coll.snapshot, d) });
+  }
+  return { folders: out, files };
+}
+
+function fileResource(r: CollectionResource, path: string, blob: ObjectId): Resource {
+  return { kind: 'file', href: memberHref(r.coll.href, path), user: r.user, coll: r.coll, path, blob };
+}
 
 /** Resources directly below `r`, for Depth: 1. */
 export async function childrenResources(env: DavEnv, r: Resource): Promise<Resource[]> {
@@ -35,14 +53,8 @@ export async function childrenResources(env: DavEnv, r: Resource): Promise<Resou
       return out;
     }
     case 'collection': {
-      const { files, folders } = childrenOf(r.coll, r.dir);
-      const base = r.coll.rel.split('/');
-      const out: Resource[] = [];
-      for (const d of folders) {
-        out.push({ kind: 'collection', href: hrefOf([...base, ...d.split('/')], true), user: r.user, coll: r.coll, dir: d, meta: await readMetaShared(r.coll, r.coll.snapshot, d) });
-      }
-      for (const [p, blob] of files) out.push({ kind: 'file', href: memberHref(r.coll.href, p), user: r.user, coll: r.coll, path: p, blob });
-      return out;
+      const { folders, files } = await collectionChildren(r);
+      return [...folders, ...files.map(([p, blob]) => fileResource(r, p, blob))];
     }
     default:
       return [];
@@ -64,11 +76,23 @@ export async function propfind(env: DavEnv, req: DavRequest, resource: Resource)
   }
   const request = parsePropfind(parseOptionalXml(req.body));
   const targets: Resource[] = [resource];
-  if (depth === '1') targets.push(...(await childrenResources(env, resource)));
+  // A collection's member files are made into resources one at a time as they are written: a
+  // 10,000-member listing then holds no array of resources (less garbage-collector work).
+  let files: Array<[string, ObjectId]> = [];
+  if (depth === '1' && resource.kind === 'collection') {
+    const children = await collectionChildren(resource);
+    targets.push(...children.folders);
+    files = children.files;
+  } else if (depth === '1') targets.push(...(await childrenResources(env, resource)));
   return multistatus(async (w) => {
     const out = new MemberResponses(env, w, request);
     for (const t of targets) {
       const pending = out.write(t);
+      if (pending) await pending;
+    }
+    if (resource.kind !== 'collection') return;
+    for (const [p, blob] of files) {
+      const pending = out.write(fileResource(resource, p, blob));
       if (pending) await pending;
     }
   });

@@ -84,9 +84,22 @@ function addCandidate(set: Set<string>, path: string, folders: boolean): void {
   for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) set.add(path.slice(0, i));
 }
 
+/** An initial sync: every path at `head` is new (what the general case gives against the empty tree, without a diff). */
+function everything(head: Snapshot, folders: boolean): Array<{ path: string; from: State; to: State }> {
+  const out: Array<{ path: string; from: State; to: State }> = [];
+  const dirs = new Set<string>();
+  for (const [path, blob] of head.files) {
+    out.push({ path, from: null, to: blob });
+    if (folders && path.includes('/')) addCandidate(dirs, path, true);
+  }
+  for (const d of dirs) if (head.dirs.has(d)) out.push({ path: d, from: null, to: FOLDER });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Paths (sorted) whose state at `head` differs from what the client holds. */
 async function changedPaths(coll: CollectionView, pos: SyncPosition, head: Snapshot): Promise<Array<{ path: string; from: State; to: State }>> {
   const folders = coll.type.allowsFolders;
+  if (pos.base === EMPTY_SYNC_COMMIT && pos.layers.length === 0) return everything(head, folders);
   const base = await snapshotOf(coll, pos.base);
   const layers = await Promise.all(pos.layers.map(async (l) => ({ snap: await snapshotOf(coll, l.commit), cutoff: l.cutoff })));
   // A path can differ between what the client holds and HEAD only if it differs between base and

@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ import { escapeXml, XmlWriter } from '../../src/dav/xml/writer.js';
 import { createStore } from '../../src/store/index.js';
 import { textOf } from '../../src/dav/xml/element.js';
 import { inProcessDav } from '../helpers/inProcess.js';
-import { blobIdOf, parseMultistatus, propfindBody, syncBody } from '../integration/helpers.js';
+import { blobIdOf, gitEnv, parseMultistatus, propfindBody, syncBody } from '../integration/helpers.js';
 
 test('hrefs and escaping: the quick checks give what the full encoders give', () => {
   assert.equal(encodeSegment('Event-1_a.b~c.ics'), 'Event-1_a.b~c.ics');
@@ -97,6 +98,17 @@ test('PROPFIND Depth 1 and sync-collection: fast path and generic path write the
       const members = listing.slice(1).sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : 1));
       const want = (await generic(members, propfindBody(props, ' xmlns:x="urn:example:x"'))).replace(/<\/D:multistatus>$/, '');
       assert.equal(res.text.replace(/<D:sync-token>[^<]*<\/D:sync-token><\/D:multistatus>$/, ''), want, props);
+    }
+
+    // The initial sync (no diff computed) equals a sync from the collection's first commit, which
+    // held no member (a tree diff): same members, folders included, same order.
+    const first = execFileSync('git', ['--git-dir', join(root, 'alice/docs'), 'rev-list', '--max-parents=0', 'HEAD'], { encoding: 'utf8', env: gitEnv() }).trim();
+    for (const level of ['1', 'infinite'] as const) {
+      const initial = await call('REPORT', '/alice/docs/', syncBody('', { level }), { Depth: '0' });
+      const fromFirst = await call('REPORT', '/alice/docs/', syncBody(`urn:x-kalends:sync:${first}`, { level }), { Depth: '0' });
+      assert.equal(fromFirst.status, 207);
+      assert.equal(initial.text, fromFirst.text, level);
+      assert.ok(initial.text.includes('/alice/docs/sub/inner.txt') === (level === 'infinite'));
     }
   } finally {
     await store.close();

@@ -21,8 +21,11 @@ export function isMatchType(s: string): s is MatchType {
 /** Does `value` match `pattern` under the collation and match type? */
 export function textMatches(value: string, pattern: string, collation: Collation, matchType: MatchType): boolean {
   const key = collationKey(collation);
-  const v = key(value);
-  const p = key(pattern);
+  return keysMatch(key(value), key(pattern), matchType);
+}
+
+/** The match type applied to a value and a pattern already mapped by the same collation key. */
+export function keysMatch(v: string, p: string, matchType: MatchType): boolean {
   switch (matchType) {
     case 'equals':
       return v === p;

@@ -21,6 +21,8 @@ Options:
                        the PUT figures are then for a collection of K..N items (default 0: all over HTTP)
   --seed N             data set seed (default 20250101)
   --profile DIR        run Kalends under node --cpu-prof, profiles written to DIR
+  --many CxI           instead of the comparison: C calendars of I events on one Kalends (e.g. 2000x100),
+                       each visited in turn (PROPFIND Depth 1 + GET) for --repeat rounds, RSS sampled
   -h, --help           this help
 `;
 
@@ -37,6 +39,7 @@ export interface BenchArgs {
   seed: number;
   preload: number;
   profile?: string;
+  many?: string;
   help: boolean;
 }
 
@@ -65,6 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       seed: { type: 'string' },
       preload: { type: 'string' },
       profile: { type: 'string' },
+      many: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,5 +92,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (a.preload > 0 && a.n - a.preload < 16) throw new Error(`--preload must leave at least 16 items per collection to PUT over HTTP (N=${a.n})`);
   if (values.out !== undefined) a.out = values.out;
   if (values.profile !== undefined) a.profile = values.profile;
+  if (values.many !== undefined) a.many = values.many;
   return a;
 }

@@ -2,6 +2,7 @@
  * `npm run bench`: generate the data set, start each server on a fresh data directory, run the
  * workload, repeat with the server order rotated, print medians and ratios (and write Markdown).
  */
+import { runMany } from './many.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (a.many) return runMany(a.many, a.repeat, log);
   const command = `npm run bench --${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
   if (a.profile) mkdirSync(a.profile, { recursive: true });
   if (!existsSync(KALENDS_MAIN)) throw new Error(`${KALENDS_MAIN} is missing: run "npm run build" first (npm run bench does)`);

@@ -10,7 +10,7 @@ import { zoneFromCalendarTimezone } from './timezones.js';
  * objects are heavy, queries pre-select candidates through the query index and UID checks keep
  * only UIDs, so this holds what requests are actually touching.
  */
-export const calendarCache = new CalendarCache(2_000);
+export const calendarCache = new CalendarCache(1_000);
 
 export function parsedObject(coll: CollectionView, blob: string): Promise<ParsedCalendarObject> {
   return calendarCache.get(blob, () => coll.repo.readBlob(blob));

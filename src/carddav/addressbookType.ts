@@ -15,7 +15,7 @@ import { noUidConflict, validateVCard } from './validate.js';
 export const MAX_VCARD_RESOURCE = 10 * 1024 * 1024;
 
 /** Parsed vCards by blob id; small for the same reasons as the calendar cache. */
-const vcardCache = new VCardCache(2_000);
+const vcardCache = new VCardCache(1_000);
 const cardOf = (coll: CollectionView, blob: string): Promise<VCard> => vcardCache.get(blob, () => coll.repo.readBlob(blob));
 
 const uidIndex = new UidIndex(async (coll, blob) => {

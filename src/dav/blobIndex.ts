@@ -97,14 +97,14 @@ export class BlobIndex<S> {
     if (prev.snapshot) {
       for (const c of coll.repo.diff(prev.snapshot, coll.snapshot)) {
         if (!c.to || !this.opts.isMember(c.path) || byBlob.has(c.to)) continue;
-        byBlob.set(c.to, await this.opts.summarise(coll, c.to));
+        byBlob.set(c.to, detached(await this.opts.summarise(coll, c.to)));
         changed = true;
       }
     } else {
       // First look at this repository: every member blob not already in the loaded file.
       for (const [path, blob] of coll.snapshot.files) {
         if (!this.opts.isMember(path) || byBlob.has(blob)) continue;
-        byBlob.set(blob, await this.opts.summarise(coll, blob));
+        byBlob.set(blob, detached(await this.opts.summarise(coll, blob)));
         changed = true;
       }
     }
@@ -167,6 +167,15 @@ export class BlobIndex<S> {
       await unlink(tmp).catch(() => undefined);
     }
   }
+}
+
+/**
+ * A deep copy with fresh strings. Values cut out of a parsed file are V8 "sliced strings" that
+ * keep the whole file's text alive: held for every member of a 10k collection, that is the
+ * collection's full text (measured: 33 MB of summaries for two 10k collections, 5 MB after).
+ */
+export function detached<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

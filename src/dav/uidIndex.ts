@@ -1,4 +1,5 @@
 import type { ObjectId, Snapshot } from '../store/types.js';
+import { detached } from './blobIndex.js';
 import type { CollectionView } from './types.js';
 
 interface RepoIndex {
@@ -43,9 +44,10 @@ export class UidIndex {
   private async uid(coll: CollectionView, blob: ObjectId): Promise<string | undefined> {
     if (this.uids.has(blob)) return this.uids.get(blob);
     const uid = await this.uidOf(coll, blob);
-    // Bounded: blob ids of all indexed collections, dropped oldest first.
-    if (this.uids.size >= 200_000) this.uids.delete(this.uids.keys().next().value as ObjectId);
-    this.uids.set(blob, uid === '' ? undefined : uid);
+    // Bounded (a repository's index keeps its own UIDs; this only saves re-reading blobs), oldest
+    // dropped first. The UID is copied out of the parsed text, which it would otherwise keep alive.
+    if (this.uids.size >= 40_000) this.uids.delete(this.uids.keys().next().value as ObjectId);
+    this.uids.set(blob, uid === '' || uid === undefined ? undefined : detached(uid));
     return this.uids.get(blob);
   }
 

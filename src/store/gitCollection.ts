@@ -7,6 +7,7 @@ import { FileMap } from './fileMap.js';
 import { ByteLru, LruMap } from './lru.js';
 import type { Maintenance } from './maintenance.js';
 import type { MutexRegistry } from './mutex.js';
+import { compact } from './packReader.js';
 import { ObjectReader, isObjectId, makeObject, writeObjects, type PendingObject } from './objects.js';
 import { prepareRefUpdate, readHead, type HeadState } from './refs.js';
 import { HeadCache } from './headCache.js';
@@ -31,6 +32,11 @@ export interface CollectionDeps {
   lockTimeoutMs: number;
   /** How often to re-plan when the ref moved under us before giving up with 'conflict'. */
   maxAttempts: number;
+  /**
+   * Recently read blobs of every open repository, keyed `<gitDir>\0<blob id>`: one byte budget for
+   * the whole store, so memory does not grow with the number of open repositories.
+   */
+  blobs: ByteLru<string>;
 }
 
 /** A snapshot plus what is needed to build on it. */
@@ -63,7 +69,6 @@ export class Collection implements GitCollection {
   private readonly recent = new LruMap<ObjectId, HeadInfo>(8);
   private readonly loading = new Map<ObjectId, Promise<HeadInfo | null>>();
   private readonly headFiles: HeadCache;
-  private readonly blobs = new ByteLru<ObjectId>(4 * 1024 * 1024, 256 * 1024);
   private watcher: RefWatcher | null = null;
   private readonly objects: ObjectReader;
   private readonly queue: Queued[] = [];
@@ -113,14 +118,22 @@ export class Collection implements GitCollection {
     return info ? info.snapshot : null;
   }
 
+  /** Key in the store-wide blob cache. */
+  private blobKey(id: ObjectId): string {
+    return `${this.gitDir}\0${id}`;
+  }
+
   /** The returned bytes are shared with a cache: do not modify them. */
   async readBlob(id: ObjectId): Promise<Uint8Array> {
-    const hit = this.blobs.get(id) ?? this.pending.get(id);
+    const key = this.blobKey(id);
+    const hit = this.deps.blobs.get(key) ?? this.pending.get(id);
     if (hit) return hit;
     const o = await this.objects.read(id);
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${id} in ${this.id}`);
-    this.blobs.set(id, o.data);
-    return o.data;
+    // A view into a larger buffer (inflate output, pool slab) would pin more than the cache counts.
+    const data = compact(o.data);
+    this.deps.blobs.set(key, data);
+    return data;
   }
 
   diff(from: Snapshot, to: Snapshot): Change[] {
@@ -219,7 +232,7 @@ export class Collection implements GitCollection {
         forget();
         continue;
       }
-      for (const b of blobs) this.blobs.set(b.oid, b.data);
+      for (const b of blobs) this.deps.blobs.set(this.blobKey(b.oid), b.data);
       this.adopt(base);
       return results;
     }
@@ -306,7 +319,7 @@ export class Collection implements GitCollection {
     if (this.pending.has(oid)) return;
     const o = isObjectId(oid) ? await this.objects.read(oid) : null;
     if (!o || o.type !== 'blob') throw new StoreError('missing', `no blob ${oid} in ${this.id}`);
-    this.blobs.set(oid, o.data);
+    this.deps.blobs.set(this.blobKey(oid), compact(o.data));
   }
 
   private async headInfo(hs: HeadState): Promise<HeadInfo> {

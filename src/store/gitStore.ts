@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Collection, type CollectionDeps } from './gitCollection.js';
-import { LruMap } from './lru.js';
+import { ByteLru, LruMap } from './lru.js';
 import { Maintenance, type MaintenanceResult } from './maintenance.js';
 import { MutexRegistry } from './mutex.js';
 import { fsyncDir } from './objects.js';
@@ -17,6 +17,8 @@ import { StoreError, type CommitRequest, type EntryKind, type GitCollection, typ
 export interface StoreOptions {
   /** Open repositories kept in memory (least recently used are let go). Default 256. */
   maxOpen?: number;
+  /** Bytes of recently read blobs kept for all open repositories together. Default 8 MiB. */
+  blobCacheBytes?: number;
   /** Run `git gc` on a repository after this many commits through the store. Default 100. */
   gcAfterCommits?: number;
   /** ...or after this many bytes of new objects. Default 64 MiB (~145 commits on a flat 10k collection). */
@@ -77,7 +79,13 @@ class DataRoot implements GitStore {
       },
       { gcAfterCommits: opts.gcAfterCommits, gcAfterBytes: opts.gcAfterBytes, log: opts.log },
     );
-    this.deps = { locks: this.locks, maintenance: this.maintenance, lockTimeoutMs: opts.lockTimeoutMs ?? 5000, maxAttempts: 20 };
+    this.deps = {
+      locks: this.locks,
+      maintenance: this.maintenance,
+      lockTimeoutMs: opts.lockTimeoutMs ?? 5000,
+      maxAttempts: 20,
+      blobs: new ByteLru<string>(opts.blobCacheBytes ?? 8 * 1024 * 1024, 256 * 1024),
+    };
   }
 
   private abs(segs: readonly string[]): string {

@@ -66,6 +66,11 @@ export class ByteLru<K, V = Uint8Array> {
     return v;
   }
 
+  /** Bytes held (as counted by sizeOf). */
+  get size(): number {
+    return this.bytes;
+  }
+
   set(key: K, value: V): void {
     const size = this.sizeOf(value);
     if (size > this.maxItemBytes || this.map.has(key)) return;

@@ -23,7 +23,11 @@ const TYPES = [undefined, 'commit', 'tree', 'blob', 'tag'] as const;
  * the whole chunk. Copy small views out so caches hold what they count.
  */
 export function compact(data: Buffer): Buffer {
-  return data.buffer.byteLength > data.length + 4096 ? Buffer.from(data) : data;
+  if (data.buffer.byteLength <= data.length + 1024) return data;
+  // Own memory: Buffer.from would take small copies from the shared 8 KiB pool again.
+  const out = Buffer.allocUnsafeSlow(data.length);
+  data.copy(out);
+  return out;
 }
 
 interface PackIndex {
@@ -134,7 +138,8 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   const srcSize = varint();
   const dstSize = varint();
   if (srcSize !== base.length) throw new StoreError('corrupt', 'delta base size mismatch');
-  const out = Buffer.allocUnsafe(dstSize);
+  // Not from the shared 8 KiB pool: a cached small object would pin a whole pool slab.
+  const out = Buffer.allocUnsafeSlow(dstSize);
   let o = 0;
   while (p < delta.length) {
     const op = delta[p++]!;
@@ -165,12 +170,18 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   return out;
 }
 
+/**
+ * One budget for every reader in the process (keys carry the pack's path, whose name is the
+ * pack's hash): a per-repository cache would grow memory with the number of open repositories.
+ */
+const SHARED_BASES = new ByteLru<string, PackedObject>(12 * 1024 * 1024, 1024 * 1024, (o) => o.data.length + 64);
+
 export class PackReader {
   private packs: PackIndex[] | null = null;
   /** Some index this reader cannot parse: the caller must also ask isomorphic-git. */
   unsupported = false;
-  /** Delta bases are shared along chains: keep recently resolved entries by pack and offset. */
-  private readonly bases = new ByteLru<string, PackedObject>(8 * 1024 * 1024, 1024 * 1024, (o) => o.data.length + 64);
+  /** Delta bases are shared along chains: recently resolved entries by pack path and offset (see SHARED_BASES). */
+  private readonly bases = SHARED_BASES;
 
   constructor(private readonly gitDir: string) {}
 

@@ -9,7 +9,6 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
-import git from 'isomorphic-git';
 import { writePack } from './pack.js';
 import { PackReader, compact } from './packReader.js';
 import { StoreError, type ObjectId } from './types.js';
@@ -118,6 +117,8 @@ export class ObjectReader {
 
   private async readIsomorphic(oid: ObjectId, packErr: unknown): Promise<GitObject | null> {
     try {
+      // Loaded on first use only: it is a rare fallback, and importing it costs ~0.3-1.5 s of startup.
+      const { default: git } = await import('isomorphic-git');
       const r = await git.readObject({ fs, gitdir: this.gitDir, oid, format: 'content', cache: this.isoCache });
       if (r.format !== 'content' || !(r.object instanceof Uint8Array) || !isType(r.type)) {
         throw new StoreError('corrupt', `object ${oid}: unexpected read result`);

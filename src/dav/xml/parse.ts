@@ -1,4 +1,5 @@
-import xml2js from 'xml2js';
+import { createRequire } from 'node:module';
+import type xml2js from 'xml2js';
 import { DavError } from '../errors.js';
 import type { XmlElement } from './element.js';
 
@@ -14,6 +15,12 @@ interface RawNode {
 const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
 
 /** Parser options that keep mixed content, whitespace and order: dead properties must round-trip. */
+/**
+ * Only the parser: the package's entry point also loads its XML builder (xmlbuilder), which we
+ * never use and which was half of the server's module loading before the first answer.
+ */
+const { Parser } = createRequire(import.meta.url)('xml2js/lib/parser.js') as { Parser: typeof xml2js.Parser };
+
 const OPTIONS: xml2js.ParserOptions = {
   xmlns: true,
   explicitChildren: true,
@@ -56,7 +63,7 @@ export function parseXml(body: string | Uint8Array): XmlElement {
   let result: Record<string, RawNode> | undefined;
   let failure: unknown;
   // With async: false xml2js calls back synchronously.
-  new xml2js.Parser(OPTIONS).parseString(text, (err: unknown, res: Record<string, RawNode>) => {
+  new Parser(OPTIONS).parseString(text, (err: unknown, res: Record<string, RawNode>) => {
     failure = err;
     result = res;
   });

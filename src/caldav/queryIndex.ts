@@ -187,13 +187,21 @@ export function decide(summary: CalendarSummary, filter: CalendarFilter): boolea
   return decideSpans(summary[3], rs, re);
 }
 
+/** '2025c' -> a distinct number per IANA tz data release (0 when unknown). */
+export function tzDataStamp(tz: string | undefined): number {
+  const m = /^(\d{4})([a-z])$/.exec(tz ?? '');
+  return m ? Number(m[1]) * 26 + (m[2]!.charCodeAt(0) - 97) + 1 : 0;
+}
+
 function isReach(x: unknown): x is Reach | null {
   return x === null || (Array.isArray(x) && x.length === 2 && typeof x[0] === 'number' && typeof x[1] === 'number');
 }
 
 export const calendarQueryIndex = new BlobIndex<CalendarSummary>({
   file: 'caldav-query-v1.json',
-  version: 3, // 3: exact spans of every VEVENT instance (2: of a lone non-recurring VEVENT)
+  // 3: exact spans of every VEVENT instance (2: of a lone non-recurring VEVENT). Exact spans of
+  // IANA-zoned times hold for this runtime's time zone data only: a new tzdata rebuilds the index.
+  version: 3 * 1_000_000 + tzDataStamp(process.versions.tz),
   isMember: (p) => isFlatMember(p) && /\.ics$/i.test(p),
   isSummary: (x): x is CalendarSummary => x === 0 || (Array.isArray(x) && (x.length === 3 || (x.length === 4 && isExactSpans(x[3]))) && x.slice(0, 3).every(isReach)),
   summarise: async (coll: CollectionView, blob: string) => {

@@ -5,7 +5,7 @@ import { parseXml } from '../../src/dav/xml/parse.js';
 import { parseCalendarObject, type ParsedCalendarObject } from '../../src/caldav/parse.js';
 import { matchesFilter, parseCalendarFilter } from '../../src/caldav/filter.js';
 import { ianaZone } from '../../src/caldav/timezones.js';
-import { decide, summarise, type CalendarSummary } from '../../src/caldav/queryIndex.js';
+import { decide, summarise, tzDataStamp, type CalendarSummary } from '../../src/caldav/queryIndex.js';
 import { MAX_EXACT_INSTANCES } from '../../src/caldav/queryIndexExact.js';
 import { generateDataset } from '../../bench/data/dataset.js';
 import { fixtureObjects, wrap } from './icsCorpus.js';
@@ -181,4 +181,13 @@ test('hand-worked spans: DST, EXDATE, a moved instance, RDATE, the horizon', () 
   assert.equal(at('open', '2025-11-02T07:00:00Z', '2025-11-02T07:00:01Z'), undefined); // past the horizon: matchesFilter decides
   assert.equal(at('open', '2025-10-31T00:00:00Z', '2025-11-01T00:00:00Z'), false); // 30 Oct 07:00Z and 2 Nov are instances
   assert.equal(at('open', '2025-10-30T07:29:59Z', '2025-10-30T08:00:00Z'), true);
+});
+
+test('the persisted index is tied to the runtime tz data (exact spans of IANA-zoned times depend on it)', () => {
+  // 2025c is release c (the third) of 2025: 2025 * 26 + 3; any other release gives another number.
+  assert.equal(tzDataStamp('2025c'), 2025 * 26 + 3);
+  assert.notEqual(tzDataStamp('2025a'), tzDataStamp('2024z'));
+  assert.notEqual(tzDataStamp('2025a'), tzDataStamp('2025b'));
+  assert.equal(tzDataStamp(undefined), 0);
+  assert.equal(tzDataStamp('weird'), 0);
 });

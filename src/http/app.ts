@@ -22,8 +22,11 @@ export interface AppDeps {
   log?: (line: string) => void;
 }
 
+/** os.hostname() is a system call, and authorFor runs on every request. */
+let host: string | undefined;
+
 export function authorFor(user: string): Author {
-  return { name: user, email: user.includes('@') ? user : `${user}@${hostname()}` };
+  return { name: user, email: user.includes('@') ? user : `${user}@${(host ??= hostname())}` };
 }
 
 const ROOT_PAGE = `<!doctype html>

@@ -1,7 +1,8 @@
 /**
  * HEAD of one repository, re-read only when one of the files it came from changed. Every request
  * asks for HEAD (a native commit must be visible on the next request); reading HEAD, the branch
- * and packed-refs costs three open/read/close rounds, a stat of each costs one syscall.
+ * and packed-refs costs three open/read/close rounds; a stat of HEAD and the branch (and of
+ * packed-refs while the branch has no loose file) costs one syscall each.
  *
  * Files are stat'ed before they are read, so a change racing the read leaves a stale signature
  * and the next call reads again. Like Git's "racy clean" rule, a signature taken less than
@@ -41,36 +42,42 @@ const same = (a: Sig | null, b: Sig | null): boolean =>
 const settled = (s: Sig | null, at: number): boolean => s === null || at - s.mtimeMs >= RACY_MS;
 
 export class HeadCache {
-  private paths: string[];
+  private readonly headPath: string;
+  private readonly packedPath: string;
+  /** The branch file HEAD named last time (null: detached, only HEAD matters). */
+  private refPath: string | null = null;
+  private ref = 'HEAD';
   private sigs: Array<Sig | null> = [];
   private state: HeadState | null = null;
-  /** The ref HEAD named last time (its file is one of those watched). */
-  private ref = 'HEAD';
 
   constructor(private readonly gitDir: string) {
-    this.paths = this.pathsFor('HEAD');
+    this.headPath = join(gitDir, 'HEAD');
+    this.packedPath = join(gitDir, 'packed-refs');
   }
 
-  private pathsFor(ref: string): string[] {
-    const base = [join(this.gitDir, 'HEAD'), join(this.gitDir, 'packed-refs')];
-    return ref === 'HEAD' ? base : [...base, join(this.gitDir, ref)];
+  /** Signatures of what HEAD's value depends on: packed-refs only while the branch has no loose file. */
+  private signatures(): Array<Sig | null> {
+    const head = sigOf(this.headPath);
+    if (this.refPath === null) return [head];
+    const ref = sigOf(this.refPath);
+    return ref ? [head, ref] : [head, null, sigOf(this.packedPath)];
   }
 
   read(): HeadState {
     const at = Date.now();
-    const sigs = this.paths.map(sigOf);
-    if (this.state !== null && sigs.every((s, i) => same(s, this.sigs[i]!))) return this.state;
+    const sigs = this.signatures();
+    if (this.state !== null && sigs.length === this.sigs.length && sigs.every((s, i) => same(s, this.sigs[i]!))) return this.state;
     this.state = null;
     const hs = readHead(this.gitDir);
     // Cache only when the files stat'ed are all HEAD depends on: detached, or HEAD naming the
     // branch directly (a chain of symbolic refs is followed uncached).
-    const direct = hs.ref === 'HEAD' || fs.readFileSync(this.paths[0]!, 'utf8').trim() === `ref: ${hs.ref}`;
+    const direct = hs.ref === 'HEAD' || fs.readFileSync(this.headPath, 'utf8').trim() === `ref: ${hs.ref}`;
     if (hs.ref === this.ref && direct && sigs.every((s) => settled(s, at))) {
       this.sigs = sigs;
       this.state = hs;
     } else if (hs.ref !== this.ref) {
       this.ref = hs.ref;
-      this.paths = this.pathsFor(hs.ref);
+      this.refPath = hs.ref === 'HEAD' ? null : join(this.gitDir, hs.ref);
     }
     return hs;
   }

@@ -67,7 +67,7 @@ const parsed = (name: string, text: string | Buffer) => {
 };
 const inline = Object.entries(shapes).flatMap(([name, body]) => parsed(name, wrap(body)));
 const files = fixtureObjects();
-const generated = generateDataset(160, 11).eventItems.flatMap((e) => parsed(e.name, e.body));
+const generated = generateDataset(100, 11).eventItems.flatMap((e) => parsed(e.name, e.body));
 const corpus: Array<{ name: string; obj: ParsedCalendarObject }> = [...inline, ...files, ...generated];
 
 const NS = 'xmlns:C="urn:ietf:params:xml:ns:caldav"';
@@ -86,8 +86,8 @@ const DST = [Date.UTC(2025, 2, 30, 1), Date.UTC(2025, 9, 26, 1), Date.UTC(2026, 
 function commonRanges(): Range[] {
   const out: Range[] = [[null, Date.UTC(1990, 0, 1)], [Date.UTC(2030, 0, 1), null], [Date.UTC(2026, 2, 1), null], [null, Date.UTC(2026, 0, 10)]];
   for (const t of DST) for (const d of [-DAY, -HOUR, 0, HOUR]) out.push([t + d, t + d + HOUR], [t + d, t + d + DAY], [t - 3 * DAY + d, t + 4 * DAY + d]);
-  // 2024..2028 every 11 days + 7 h: a week and a month (the bench's and clients' usual queries).
-  for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2028, 0, 1); t += 11 * DAY + 7 * HOUR) out.push([t, t + 7 * DAY], [t, t + 31 * DAY]);
+  // 2024..2028 every 13 days + 7 h: a week and a month (the bench's and clients' usual queries).
+  for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2028, 0, 1); t += 13 * DAY + 7 * HOUR) out.push([t, t + 7 * DAY], [t, t + 31 * DAY]);
   return out;
 }
 const COMMON = commonRanges();
@@ -106,8 +106,8 @@ function edgeRanges(summary: CalendarSummary): Range[] {
   if (s[0]! < 1e300) out.push([s[0]! - HOUR, s[0]!], [s[0]! - DAY, s[0]! + SEC], [s[0]! + DAY, s[0]! + 8 * DAY]);
   return out;
 }
-// UTC, DST zones (Lord Howe's change is half an hour), and the zones furthest east and west of UTC.
-const zones: Array<ICAL.Timezone | null> = [null, ianaZone('Europe/Paris'), ianaZone('America/New_York'), ianaZone('Australia/Lord_Howe'), ianaZone('Pacific/Kiritimati')];
+// UTC, DST zones (Lord Howe's change is half an hour) and the zone furthest east of UTC.
+const zones: Array<ICAL.Timezone | null> = [null, ianaZone('America/New_York'), ianaZone('Australia/Lord_Howe'), ianaZone('Pacific/Kiritimati')];
 const show = (r: Range) => `${r[0] === null ? '-' : fmt(r[0])}..${r[1] === null ? '-' : fmt(r[1])}`;
 
 test('exact spans decide exactly as matchesFilter, in every zone', () => {

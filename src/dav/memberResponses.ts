@@ -149,7 +149,8 @@ export class MemberResponses {
       else return GENERIC;
     }
     // Grouped by status, 200 first.
-    let s = o.head + escapeXml(r.href) + o.hrefEnd;
+    // File hrefs are built from percent-encoded segments (hrefOf, memberHref): nothing in them to escape.
+    let s = o.head + r.href + o.hrefEnd;
     if (ok) s += o.ok + ok + o.okEnd;
     else if (!missing) s += o.okEmpty;
     if (missing) s += o.missing + missing + o.missingEnd;

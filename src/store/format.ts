@@ -32,6 +32,11 @@ export interface ParsedTree {
   readonly data: Buffer;
   /** ends[i] = offset just past entry i in `data`. */
   readonly ends: Uint32Array;
+  /**
+   * `tree <size>\0` followed by `data` (which is a view into it), when the tree was built here:
+   * hashed and deflated as it is, so a 440 KB root tree is not copied once more per commit.
+   */
+  readonly wrapped?: Buffer;
 }
 
 export const EMPTY_PARSED_TREE: ParsedTree = { entries: [], data: Buffer.alloc(0), ends: new Uint32Array(0) };
@@ -115,7 +120,10 @@ export function spliceTree(base: ParsedTree, pieces: readonly TreePiece[]): Pars
       count++;
     }
   }
-  const data = Buffer.allocUnsafe(size);
+  const header = `tree ${size}\0`;
+  const wrapped = Buffer.allocUnsafe(header.length + size);
+  wrapped.write(header, 0, 'latin1');
+  const data = wrapped.subarray(header.length);
   const ends = new Uint32Array(count);
   const entries = new Array<TreeEntry>(count);
   let p = 0;
@@ -140,7 +148,7 @@ export function spliceTree(base: ParsedTree, pieces: readonly TreePiece[]): Pars
       ends[k++] = p;
     }
   }
-  return { entries, data, ends };
+  return { entries, data, ends, wrapped };
 }
 
 /** Serialise entries that are already in Git order. */

@@ -148,10 +148,13 @@ export interface PendingObject {
   oid: ObjectId;
   type: ObjectType;
   data: Uint8Array;
+  /** `<type> <len>\0` + data in one buffer, when the caller built it so (big trees): written without a copy. */
+  wrapped?: Buffer;
 }
 
-export function makeObject(type: ObjectType, data: Uint8Array): PendingObject {
-  return { oid: hashObject(type, data), type, data };
+export function makeObject(type: ObjectType, data: Uint8Array, wrapped?: Buffer): PendingObject {
+  if (!wrapped) return { oid: hashObject(type, data), type, data };
+  return { oid: createHash('sha1').update(wrapped).digest('hex'), type, data, wrapped };
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -255,8 +258,8 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
     const written = await Promise.all(
       chunk.map(async (o) => {
         const dir = join(objectsDir, o.oid.slice(0, 2));
-        const header = Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1');
-        const deflated = await compress(o.type, Buffer.concat([header, o.data]));
+        const whole = o.wrapped ?? Buffer.concat([Buffer.from(`${o.type} ${o.data.length}\0`, 'latin1'), o.data]);
+        const deflated = await compress(o.type, whole);
         const tmp = join(dir, `tmp_obj_${TMP_PREFIX}${(tmpCounter++).toString(36)}`);
         const fh = await openCreatingDir(tmp, dir, () => dirsToSync.add(objectsDir));
         dirsToSync.add(dir);

@@ -167,7 +167,7 @@ function finish(node: EditNode, path: string, out: EditResult): { oid: ObjectId;
   }
   const count = base.length - removed.length + changed.length;
   const tree = spliceTree(node.base, pieces);
-  const object = makeObject('tree', tree.data);
+  const object = makeObject('tree', tree.data, tree.wrapped);
   out.dirCounts.set(path, count);
   // An emptied subtree is dropped by its parent; only the root may be the empty tree.
   if (object.oid !== node.baseOid && (count > 0 || path === '')) {

@@ -4,18 +4,19 @@ import type { CollectionType, HomeType } from '../dav/types.js';
 import { isFlatMember, UidIndex } from '../dav/uidIndex.js';
 import type { XmlElement } from '../dav/xml/element.js';
 import { caldav } from '../dav/xml/names.js';
-import { parseCalendar } from './parse.js';
+import { decodeUtf8, parseCalendar } from './parse.js';
+import { scanCalendarUid } from './uidScan.js';
 import { calendarMemberProperties, calendarProperties } from './davProperties.js';
 import { calendarQuery, freeBusyQuery } from './reports.js';
-import { MAX_CALENDAR_RESOURCE, MAX_DATE_TIME, MIN_DATE_TIME, parsedObject, supportedComponents } from './shared.js';
+import { MAX_CALENDAR_RESOURCE, MAX_DATE_TIME, MIN_DATE_TIME, supportedComponents } from './shared.js';
 import { noUidConflict, validateCalendarObject } from './validate.js';
 import { parseUtcDateTime } from './filterParse.js';
 
 const uidIndex = new UidIndex(async (coll, blob) => {
   try {
-    return (await parsedObject(coll, blob)).uid;
+    return scanCalendarUid(decodeUtf8(await coll.repo.readBlob(blob)));
   } catch {
-    return undefined; // a file pushed with git that does not parse holds no UID
+    return undefined; // not UTF-8: holds no UID
   }
 }, (path) => isFlatMember(path) && isCalendarName(path));
 

@@ -7,7 +7,8 @@ import { el } from '../dav/xml/element.js';
 import { carddav, dav } from '../dav/xml/names.js';
 import { parseAddressDataRequest, renderAddressData, SUPPORTED_ADDRESS_DATA } from './addressData.js';
 import { matchesAddressFilter, parseAddressbookQuery } from './filter.js';
-import { VCardCache, type VCard } from './parse.js';
+import { decodeUtf8, VCardCache, type VCard } from './parse.js';
+import { scanVCardUid } from './uidScan.js';
 import { cardQueryIndex, filterUsesIndexedOnly, liteCard } from './queryIndex.js';
 import { noUidConflict, validateVCard } from './validate.js';
 
@@ -20,9 +21,9 @@ const cardOf = (coll: CollectionView, blob: string): Promise<VCard> => vcardCach
 
 const uidIndex = new UidIndex(async (coll, blob) => {
   try {
-    return (await cardOf(coll, blob)).uid;
+    return scanVCardUid(decodeUtf8(await coll.repo.readBlob(blob)));
   } catch {
-    return undefined;
+    return undefined; // not UTF-8: holds no UID
   }
 }, (path) => isFlatMember(path) && isCardName(path));
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test file under test/ with Node's test runner (TypeScript via tsx).
+// Runs every test file under test/ and bench/test/ with Node's test runner (TypeScript via tsx).
 // Node 20's `node --test test/` finds no .ts files and exits 0, so the list is built here
 // and an empty list is a failure, not a green run.
 import { readdirSync, statSync } from 'node:fs';
@@ -19,7 +19,7 @@ function collect(dir) {
   return out;
 }
 
-let files = collect(join(root, 'test'));
+let files = [...collect(join(root, 'test')), ...collect(join(root, 'bench/test'))];
 if (only.length) files = files.filter((f) => only.some((o) => relative(root, f).includes(o)));
 if (files.length === 0) {
   console.error('run-tests: no test files found under test/ — refusing to report success');

@@ -9,11 +9,17 @@
  * logged and never reaches a write.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface MaintenanceOptions {
   /** Run gc after this many commits since the last run (default 100). */
   gcAfterCommits?: number;
-  /** ...or after this many bytes of objects written (default 64 MiB: a flat 10k root tree is ~440 KB, stored uncompressed). */
+  /**
+   * ...or after this many bytes of objects written (default 64 MiB: a flat 10k root tree is ~440 KB,
+   * stored uncompressed). Sooner when the repository's packs are smaller: loose bytes are let grow to
+   * the packed size (at least 8 MiB), so a repository stays within about twice its packed size.
+   */
   gcAfterBytes?: number;
   log?: (msg: string) => void;
 }
@@ -29,6 +35,32 @@ export interface MaintenanceResult {
 interface Counter {
   commits: number;
   bytes: number;
+  /** Bytes of loose objects that start a run: min(gcAfterBytes, max(8 MiB, packed size)). */
+  limit: number;
+}
+
+const MIN_LOOSE_BYTES = 8 * 1024 * 1024;
+/** Below this many packs a run only packs the loose objects; at it, a full `git gc` merges packs. */
+const FULL_GC_PACKS = 8;
+
+function packStats(gitDir: string): { count: number; bytes: number } {
+  const dir = join(gitDir, 'objects', 'pack');
+  let count = 0;
+  let bytes = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.pack')) continue;
+      count++;
+      try {
+        bytes += statSync(join(dir, name)).size;
+      } catch {
+        // replaced by a run in progress
+      }
+    }
+  } catch {
+    // no pack directory yet
+  }
+  return { count, bytes };
 }
 
 let gitChecked: boolean | undefined;
@@ -73,23 +105,27 @@ export class Maintenance {
   recordCommit(gitDir: string, bytes: number, commits = 1): void {
     let c = this.counters.get(gitDir);
     if (!c) {
-      c = { commits: 0, bytes: 0 };
+      c = { commits: 0, bytes: 0, limit: Math.min(this.afterBytes, Math.max(MIN_LOOSE_BYTES, packStats(gitDir).bytes)) };
       this.counters.set(gitDir, c);
     }
     c.commits += commits;
     c.bytes += bytes;
-    if ((c.commits >= this.afterCommits || c.bytes >= this.afterBytes) && !this.running.has(gitDir) && !this.closed) {
-      void this.run(gitDir);
+    if ((c.commits >= this.afterCommits || c.bytes >= c.limit) && !this.running.has(gitDir) && !this.closed) {
+      void this.run(gitDir, false);
     }
   }
 
-  /** Run maintenance on one repository now (or join the run in progress) and wait for it. */
-  run(gitDir: string): Promise<MaintenanceResult> {
+  /**
+   * Run maintenance on one repository now (or join the run in progress) and wait for it: a full
+   * `git gc` when asked for (`full`, the default) or when packs piled up, else a repack of the loose
+   * objects only.
+   */
+  run(gitDir: string, full = true): Promise<MaintenanceResult> {
     const existing = this.running.get(gitDir);
     if (existing) return existing;
     // Commits landing during the run stay loose: they count towards the next one.
     if (gitAvailable()) this.counters.delete(gitDir);
-    const p = this.gc(gitDir)
+    const p = this.gc(gitDir, full || packStats(gitDir).count + 1 >= FULL_GC_PACKS)
       .then((r) => {
         this.onDone(gitDir);
         return r;
@@ -121,12 +157,15 @@ export class Maintenance {
     this.counters.delete(gitDir);
   }
 
-  private async gc(gitDir: string): Promise<MaintenanceResult> {
+  private async gc(gitDir: string, full: boolean): Promise<MaintenanceResult> {
     const start = Date.now();
     if (!gitAvailable()) return { ran: false, ok: false, ms: 0 };
     const result = await new Promise<{ ok: boolean; error?: string }>((resolve) => {
-      // gc.autoDetach=false: the run must finish while we hold the lock, not in a detached child.
-      const child = spawn('git', ['--git-dir', gitDir, '-c', 'gc.autoDetach=false', 'gc', '--quiet'], {
+      // Packing only the loose objects costs what they weigh; merging every pack (`git gc`) costs the
+      // whole repository, so it runs once packs pile up. gc.autoDetach=false: a run is over when
+      // the child exits (callers wait for it before moving or removing a repository).
+      const args = full ? ['-c', 'gc.autoDetach=false', 'gc', '--quiet'] : ['repack', '-d', '-q'];
+      const child = spawn('git', ['--git-dir', gitDir, ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: gitEnv(),
       });
@@ -139,7 +178,7 @@ export class Maintenance {
       child.on('close', (code) => resolve(code === 0 ? { ok: true } : { ok: false, error: `exit ${code}: ${stderr.trim()}` }));
     });
     const ms = Date.now() - start;
-    if (!result.ok) this.log(`kalends: git gc failed in ${gitDir}: ${result.error ?? 'unknown error'}`);
+    if (!result.ok) this.log(`kalends: git ${full ? 'gc' : 'repack'} failed in ${gitDir}: ${result.error ?? 'unknown error'}`);
     return result.error === undefined ? { ran: true, ok: result.ok, ms } : { ran: true, ok: result.ok, ms, error: result.error };
   }
 }

@@ -57,15 +57,15 @@ test('a failing gc is logged and never affects writes', async () => {
   const store = createStore(root, { watch: false, gcAfterCommits: 2, log: (m) => logged.push(m) });
   try {
     const c = await store.create('x', write([{ op: 'put', path: 'a', data: enc('a') }]));
-    // An unparseable expiry makes `git gc` refuse to run.
-    appendFileSync(join(c.gitDir, 'config'), '[gc]\n\tpruneExpire = not-a-date\n');
+    // An unparseable pack setting makes both `git repack` (background runs) and `git gc` refuse to run.
+    appendFileSync(join(c.gitDir, 'config'), '[pack]\n\twindow = not-a-number\n');
     for (let i = 0; i < 4; i++) {
       const r = await c.commit(write([{ op: 'put', path: `f${i}`, data: enc(String(i)) }]));
       assert.equal(r.committed, true);
     }
     await store.maintenanceIdle();
     assert.ok(logged.length >= 1, 'the failure was reported');
-    assert.match(logged[0]!, /git gc failed/);
+    assert.match(logged[0]!, /git (gc|repack) failed/);
     const m = await store.maintain('x');
     assert.equal(m.ok, false);
     assert.equal((await c.head()).files.size, 5);
@@ -113,6 +113,28 @@ test('writes landing while gc runs are all kept, readable and reachable (gc does
     assert.equal(h.files.size, 20);
     for (const [path, data] of expected) assert.equal(bare(c.gitDir, 'show', `HEAD:${path}`), data);
     await fresh.close();
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('loose objects are packed once they weigh as much as the packs (at least 8 MiB), long before 64 MiB', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false });
+  try {
+    const c = await store.create('x', write([]));
+    // Three incompressible 3 MiB blobs: 9 MiB loose, over the 8 MiB floor, under 64 MiB and 100 commits.
+    for (let i = 0; i < 3; i++) {
+      const data = new Uint8Array(3 * 1024 * 1024);
+      for (let j = 0; j < data.length; j += 65536) crypto.getRandomValues(data.subarray(j, j + 65536));
+      await c.commit(write([{ op: 'put', path: `big${i}`, data }]));
+    }
+    await store.maintenanceIdle();
+    assert.equal(looseObjects(c.gitDir).length, 0, 'everything packed by the background run');
+    assert.ok(readdirSync(join(c.gitDir, 'objects', 'pack')).some((n) => n.endsWith('.pack')));
+    assert.equal((await c.head()).files.size, 3);
+    fsckClean(c.gitDir);
   } finally {
     await store.close();
     cleanup();

@@ -94,7 +94,10 @@ export function createApp(deps: AppDeps): Koa {
     ctx.type = 'html';
     ctx.body = ROOT_PAGE;
   });
-  app.use(open.routes());
+  // Only `/` and `/.well-known/...` are routed there; skipping the router for every other path
+  // (every DAV request) saves its matching work. The router matches case-insensitively.
+  const openRoutes = open.routes();
+  app.use((ctx, next) => (ctx.path === '/' || ctx.path.toLowerCase().startsWith('/.well-known/') ? openRoutes(ctx as Parameters<typeof openRoutes>[0], next) : next()));
 
   app.use(createAuthMiddleware(config.auth, { log }));
 

@@ -130,7 +130,9 @@ class DataRoot implements GitStore {
     const key = segs.join('/');
     const hit = this.open_.get(key);
     if (hit) {
-      if (isRepo(hit.gitDir)) return hit;
+      // Still there? One stat: the HEAD file is stat'ed by the collection's HEAD cache right after,
+      // and a repository removed or renamed away loses its objects/ directory with it.
+      if (statOrNull(join(hit.gitDir, 'objects'))?.isDirectory() === true) return hit;
       this.evict(key);
     }
     const gitDir = this.abs(segs);

@@ -135,3 +135,19 @@ test('repeated failures from one address are delayed, growing', async () => {
     rmSync(s.dir, { recursive: true, force: true });
   }
 });
+
+test('concurrent first requests with the same credentials share one hash check; a wrong password gets its own', async () => {
+  const s = setup();
+  try {
+    writeFileSync(s.file, bcryptLine('alice', 'pw1') + '\n');
+    const a = new HtpasswdAuthenticator(s.file, { verify: s.verify, failureDelayMs: 0, log: (l) => s.logs.push(l) });
+    const results = await Promise.all([...Array(8).keys()].map(() => a.authenticate('alice', 'pw1')));
+    assert.deepEqual(results, Array(8).fill(true));
+    assert.equal(s.calls(), 1);
+    const mixed = await Promise.all([a.authenticate('alice', 'nope'), a.authenticate('alice', 'nope'), a.authenticate('alice', 'pw1')]);
+    assert.deepEqual(mixed, [false, false, true]);
+    assert.equal(s.calls(), 2, 'the two identical wrong tries share one check; the right one is cached');
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});

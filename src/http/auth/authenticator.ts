@@ -71,6 +71,7 @@ export class HtpasswdAuthenticator {
   private readonly key = randomBytes(32);
   private readonly cache = new Map<string, CacheEntry>();
   private readonly failures = new Map<string, FailureRecord>();
+  private readonly verifying = new Map<string, Promise<boolean>>();
   private state: FileState | null = null;
   private refreshing: Promise<FileState | null> | null = null;
   private lastError = '';
@@ -119,7 +120,7 @@ export class HtpasswdAuthenticator {
       await this.verify(password, DUMMY_HASH);
       return false;
     }
-    if (!(await this.verify(password, entry.hash))) return false;
+    if (!(await this.verifyShared(key, password, entry.hash))) return false;
     // Only cache if the file did not change while we were verifying.
     if (this.state === state) {
       this.cache.set(key, { user, hash: entry.hash, expires: now + this.cacheTtl });
@@ -130,6 +131,20 @@ export class HtpasswdAuthenticator {
       }
     }
     return true;
+  }
+
+  /**
+   * One hash check per key and hash at a time: a client opening 8 connections at once sends the
+   * same credentials 8 times before the first check is cached, and each bcrypt check costs ~95 ms of CPU.
+   */
+  private verifyShared(key: string, password: string, hash: string): Promise<boolean> {
+    const k = `${key} ${hash}`;
+    let p = this.verifying.get(k);
+    if (!p) {
+      p = this.verify(password, hash).finally(() => this.verifying.delete(k));
+      this.verifying.set(k, p);
+    }
+    return p;
   }
 
   private async penalise(remote: string): Promise<void> {

@@ -14,15 +14,15 @@ import { addDuration, contextFor, DAY_MS, propDuration, propTime, propValues, to
 import { floatingTime, wallOf } from './timezonesRules.js';
 import { calendarCache, parsedObject } from './shared.js';
 import { parseCalendarObject } from './parse.js';
-import { decideSpans, exactEventSpans, isExactSpans, type ExactSpans } from './queryIndexExact.js';
+import { decideSpans, exactEventSpans, FAR, isExactSpans, type ExactSpans } from './queryIndexExact.js';
+
+export { FAR };
 
 const HOUR_MS = 3_600_000;
 /** Floating times and DATEs are read in the query's or calendar's zone: indexed as UTC, widened. */
 const STORED_SLACK = 26 * HOUR_MS;
 /** Bounds derived from RRULE wall times (UNTIL, last COUNT occurrence) and DST: wider still. */
 const RULE_SLACK = 3 * DAY_MS;
-/** Stands for ±Infinity (JSON has no Infinity). */
-export const FAR = 1e300;
 /** Occurrences walked to find the last one of a COUNT rule before calling it open-ended. */
 const MAX_COUNT_WALK = 50_000;
 

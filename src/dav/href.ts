@@ -23,15 +23,22 @@ export function hrefOf(segments: readonly string[], collection: boolean): string
  * NUL and path separators inside a segment are refused: segments become file and directory names.
  */
 export function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
-  const raw = path.split('?')[0]!.split('#')[0]!;
-  const parts = raw.split('/').filter((p) => p !== '');
+  let raw = path;
+  const q = raw.indexOf('?');
+  if (q >= 0) raw = raw.slice(0, q);
+  const h = raw.indexOf('#');
+  if (h >= 0) raw = raw.slice(0, h);
   const segments: string[] = [];
-  for (const p of parts) {
-    let s: string;
-    try {
-      s = decodeURIComponent(p);
-    } catch {
-      throw new DavError(400, `Bad percent-encoding in URL segment "${p}"`);
+  for (const p of raw.split('/')) {
+    if (p === '') continue;
+    let s = p;
+    // Every GET and PROPFIND passes here: most segments have nothing to decode.
+    if (p.includes('%')) {
+      try {
+        s = decodeURIComponent(p);
+      } catch {
+        throw new DavError(400, `Bad percent-encoding in URL segment "${p}"`);
+      }
     }
     if (s === '.' || s === '..' || s.includes('/') || s.includes('\\') || s.includes('\0')) {
       throw new DavError(400, `URL segment "${p}" is not allowed`);

@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -9,10 +10,11 @@ import { toNodeStream } from '../dav/multistatus.js';
 import type { DavResponse, LockManager, Registry } from '../dav/types.js';
 import type { Author, Store } from '../store/types.js';
 import { createAccessLog } from './accessLog.js';
-import { createAuthMiddleware } from './auth/index.js';
+import { createAuthMiddleware, HtpasswdAuthenticator } from './auth/index.js';
 import { readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './errors.js';
+import { createLeanGet } from './leanGet.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -48,7 +50,20 @@ function send(ctx: Koa.Context, res: DavResponse): void {
   ctx.status = res.status;
 }
 
+/** The server's request listener: lean GET/HEAD for connections whose user is known, Koa for the rest. */
+export function createListener(deps: AppDeps): RequestListener {
+  const { app, lean } = build(deps);
+  const koa = app.callback();
+  return (req, res) => {
+    if (!lean(req, res)) void koa(req, res);
+  };
+}
+
 export function createApp(deps: AppDeps): Koa {
+  return build(deps).app;
+}
+
+function build(deps: AppDeps): { app: Koa; lean: ReturnType<typeof createLeanGet> } {
   const { config, store, registry, locks } = deps;
   const log = deps.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const app = new Koa();
@@ -56,15 +71,27 @@ export function createApp(deps: AppDeps): Koa {
   const handle = createDavHandler({ store, registry, locks, maxBodyBytes: config.maxBodyBytes, authorFor });
   // One preparation per user, shared by the concurrent first requests of a new user.
   const readyUsers = new Map<string, Promise<void>>();
+  const prepared = new Set<string>();
   const prepare = (user: string): Promise<void> => {
     let p = readyUsers.get(user);
     if (!p) {
       p = ensureUserHome(store, registry, user, authorFor(user), config.defaultCollections);
       readyUsers.set(user, p);
-      p.catch(() => readyUsers.delete(user));
+      p.then(
+        () => prepared.add(user),
+        () => readyUsers.delete(user),
+      );
     }
     return p;
   };
+  const auth = config.auth;
+  const authenticator = auth.mode === 'htpasswd' ? new HtpasswdAuthenticator(auth.file, { log }) : undefined;
+  const knownUser = (req: IncomingMessage): string | undefined => {
+    if (auth.mode === 'none') return auth.user;
+    const header = req.headers.authorization;
+    return authenticator && header ? authenticator.connectionUser(req.socket, header) : undefined;
+  };
+  const lean = createLeanGet({ handle, knownUser, isReady: (user) => prepared.has(user), log, accessLog: config.accessLog });
 
   if (config.accessLog) app.use(createAccessLog(log));
   app.use(async (ctx, next) => {
@@ -99,7 +126,7 @@ export function createApp(deps: AppDeps): Koa {
   const openRoutes = open.routes();
   app.use((ctx, next) => (ctx.path === '/' || ctx.path.toLowerCase().startsWith('/.well-known/') ? openRoutes(ctx as Parameters<typeof openRoutes>[0], next) : next()));
 
-  app.use(createAuthMiddleware(config.auth, { log }));
+  app.use(createAuthMiddleware(config.auth, { log, authenticator }));
 
   app.use(async (ctx) => {
     // Koa 3's ctx.origin is the Origin request header, not scheme + host; and a request URI
@@ -115,5 +142,5 @@ export function createApp(deps: AppDeps): Koa {
     const res = await handle({ method: ctx.method, segments, trailingSlash, headers, body, user, origin: `${ctx.protocol}://${ctx.host}` });
     send(ctx, res);
   });
-  return app;
+  return { app, lean };
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createLockManager } from '../dav/locks/index.js';
 import { resolve } from '../dav/resolve.js';
 import { createStore } from '../store/index.js';
-import { createApp } from './app.js';
+import { createListener } from './app.js';
 import type { ServerConfig } from './config.js';
 import { buildRegistry } from './registry.js';
 
@@ -18,8 +18,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // WebDAV class 2: locks live in memory; their live properties join the registry's.
   const locks = createLockManager({ resolve: (user, segments, trailingSlash) => resolve(store, registry, user, segments, trailingSlash) });
   registry.properties.push(...locks.properties());
-  const app = createApp({ config, store, registry, locks });
-  const server = createServer(app.callback());
+  const server = createServer(createListener({ config, store, registry, locks }));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

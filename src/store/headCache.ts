@@ -5,15 +5,21 @@
  * packed-refs while the branch has no loose file) costs one syscall each.
  *
  * Files are stat'ed before they are read, so a change racing the read leaves a stale signature
- * and the next call reads again. Like Git's "racy clean" rule, a signature taken less than
- * RACY_MS after the file's last change is not trusted: a second write within the same timestamp
- * tick (and a reused inode number) could otherwise look unchanged.
+ * and the next call reads again. Like Git's "racy clean" rule, a signature taken soon after the
+ * file's last change is not trusted: a second write within the same timestamp tick (and a reused
+ * inode number) could otherwise look unchanged. How soon depends on the file system's timestamps:
+ * a tick is at most 10 ms where they carry sub-second parts (the kernel's coarse clock), but a
+ * whole second (ext3, HFS+) or two (FAT) where they do not.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { readHead, type HeadState } from './refs.js';
 
-const RACY_MS = 1000;
+const RACY_FINE_MS = 50;
+const RACY_COARSE_MS = 2000;
+
+/** A time stamp with no sub-second part probably comes from a file system that has none. */
+const racyMs = (mtimeMs: number): number => (mtimeMs % 1000 === 0 ? RACY_COARSE_MS : RACY_FINE_MS);
 
 interface Sig {
   ino: number;
@@ -39,7 +45,7 @@ const same = (a: Sig | null, b: Sig | null): boolean =>
  * Settled: written long enough before `at` that any later write must carry a later mtime. (ctime
  * is compared but not required settled: only a utimes() moving mtime back would need it.)
  */
-const settled = (s: Sig | null, at: number): boolean => s === null || at - s.mtimeMs >= RACY_MS;
+const settled = (s: Sig | null, at: number): boolean => s === null || at - s.mtimeMs >= racyMs(s.mtimeMs);
 
 export class HeadCache {
   private readonly headPath: string;

@@ -47,10 +47,17 @@ export class LruMap<K, V> {
   }
 }
 
-/** Byte-bounded cache of immutable values (content-addressed, so never stale). */
+/**
+ * Byte-bounded cache of immutable values (content-addressed, so never stale). Recency is kept
+ * approximately: a hit moves its entry to the young end only when it has drifted into the older
+ * half. Moving on every hit (a Map delete and insert) costs more than the lookup itself on a busy
+ * GET path, and leaves holes the Map must keep compacting.
+ */
 export class ByteLru<K, V = Uint8Array> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, { value: V; seq: number }>();
   private bytes = 0;
+  /** Incremented on every insert and move; an entry's seq says how young it is. */
+  private seq = 0;
   constructor(
     private readonly maxBytes: number,
     private readonly maxItemBytes: number,
@@ -58,12 +65,14 @@ export class ByteLru<K, V = Uint8Array> {
   ) {}
 
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (this.seq - e.seq > this.map.size >>> 1) {
       this.map.delete(key);
-      this.map.set(key, v);
+      e.seq = ++this.seq;
+      this.map.set(key, e);
     }
-    return v;
+    return e.value;
   }
 
   /** Bytes held (as counted by sizeOf). */
@@ -74,12 +83,12 @@ export class ByteLru<K, V = Uint8Array> {
   set(key: K, value: V): void {
     const size = this.sizeOf(value);
     if (size > this.maxItemBytes || this.map.has(key)) return;
-    this.map.set(key, value);
+    this.map.set(key, { value, seq: ++this.seq });
     this.bytes += size;
     while (this.bytes > this.maxBytes) {
-      const first = this.map.entries().next().value as [K, V];
+      const first = this.map.entries().next().value as [K, { value: V }];
       this.map.delete(first[0]);
-      this.bytes -= this.sizeOf(first[1]);
+      this.bytes -= this.sizeOf(first[1].value);
     }
   }
 }

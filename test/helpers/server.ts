@@ -15,6 +15,8 @@ export interface Kalends {
   origin: string;
   port: number;
   root: string;
+  /** The htpasswd file the server checks logins against. */
+  htpasswd: string;
   pid: number;
   /** `Authorization` header value for a user. */
   auth(user: string): string;
@@ -64,6 +66,7 @@ export async function startKalends(opts: StartOptions = {}): Promise<Kalends> {
     origin: u.origin,
     port: Number(u.port),
     root,
+    htpasswd,
     pid,
     log,
     auth: (user) => 'Basic ' + Buffer.from(`${user}:${users[user]}`).toString('base64'),

@@ -8,6 +8,11 @@
  * call; files modified within the last seconds are also compared byte-wise, as Git does for "racily
  * clean" index entries, because an edit in the same timestamp tick keeps size and mtime equal).
  * Failures are never cached; each failure from an address delays that address's next answers a bit.
+ *
+ * A connection that sent credentials which checked out may send the very same Authorization header
+ * again (keep-alive clients do, on every request): `connectionUser` then answers from a per-connection
+ * record, without the HMAC, as long as the file is unchanged (one stat) and the TTL has not run out.
+ * The record holds the header, which the connection's requests carry anyway, and goes with the socket.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -47,6 +52,20 @@ interface CacheEntry {
   expires: number;
 }
 
+/** Credentials verified on one connection, against one state of the file. */
+interface ConnectionRecord {
+  header: string;
+  user: string;
+  state: FileState;
+  expires: number;
+}
+
+/** The stat signature of the file (number stats: times in ms with a fraction, cheaper than BigInt ones). */
+function signatureOf(file: string): { signature: string; mtimeMs: number } {
+  const st = statSync(file);
+  return { signature: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, mtimeMs: st.mtimeMs };
+}
+
 interface FailureRecord {
   count: number;
   last: number;
@@ -72,6 +91,7 @@ export class HtpasswdAuthenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly failures = new Map<string, FailureRecord>();
   private readonly verifying = new Map<string, Promise<boolean>>();
+  private readonly connections = new WeakMap<object, ConnectionRecord>();
   private state: FileState | null = null;
   private refreshing: Promise<FileState | null> | null = null;
   private lastError = '';
@@ -91,19 +111,49 @@ export class HtpasswdAuthenticator {
     return this.cache.size;
   }
 
-  /** True when `password` is `user`'s password in the file as it is now. */
-  async authenticate(user: string, password: string, remote = 'unknown'): Promise<boolean> {
-    const ok = await this.check(user, password);
-    if (ok) {
+  /**
+   * True when `password` is `user`'s password in the file as it is now. With `connection` (the
+   * socket and the Authorization header the credentials came in), a success is remembered for
+   * `connectionUser`.
+   */
+  async authenticate(user: string, password: string, remote = 'unknown', connection?: { socket: object; header: string }): Promise<boolean> {
+    const state = await this.check(user, password);
+    if (state) {
       this.failures.delete(remote);
+      // Only against the file as it still is: a change during the check needs a new one.
+      if (connection && state === this.state) {
+        this.connections.set(connection.socket, { header: connection.header, user, state, expires: Date.now() + this.cacheTtl });
+      }
       return true;
     }
     await this.penalise(remote);
     return false;
   }
 
-  private async check(user: string, password: string): Promise<boolean> {
-    if (!isValidUserName(user)) return false;
+  /**
+   * The user whose credentials came in exactly `header` on this connection before and checked out,
+   * while the file has not changed since; undefined when a full check is needed. Synchronous.
+   */
+  connectionUser(socket: object, header: string): string | undefined {
+    const rec = this.connections.get(socket);
+    if (!rec || rec.header !== header || rec.state !== this.state) return undefined;
+    if (rec.expires <= Date.now()) {
+      this.connections.delete(socket);
+      return undefined;
+    }
+    // A file changed within RACY_MS of its read may change again without a new signature.
+    if (rec.state.readAt - rec.state.mtimeMs < RACY_MS) return undefined;
+    try {
+      if (signatureOf(this.file).signature !== rec.state.signature) return undefined;
+    } catch {
+      return undefined;
+    }
+    return rec.user;
+  }
+
+  /** The state of the file the check succeeded against, or null when it failed. */
+  private async check(user: string, password: string): Promise<FileState | null> {
+    if (!isValidUserName(user)) return null;
     const state = await this.current();
     const entry = state?.entries.get(user);
     const now = Date.now();
@@ -113,14 +163,14 @@ export class HtpasswdAuthenticator {
       this.cache.delete(key);
       if (entry && hit.user === user && hit.hash === entry.hash && hit.expires > now) {
         this.cache.set(key, hit); // re-insert: most recently used last
-        return true;
+        return state;
       }
     }
-    if (!entry) {
+    if (!state || !entry) {
       await this.verify(password, DUMMY_HASH);
-      return false;
+      return null;
     }
-    if (!(await this.verifyShared(key, password, entry.hash))) return false;
+    if (!(await this.verifyShared(key, password, entry.hash))) return null;
     // Only cache if the file did not change while we were verifying.
     if (this.state === state) {
       this.cache.set(key, { user, hash: entry.hash, expires: now + this.cacheTtl });
@@ -130,7 +180,7 @@ export class HtpasswdAuthenticator {
         this.cache.delete(oldest);
       }
     }
-    return true;
+    return state;
   }
 
   /**
@@ -180,10 +230,7 @@ export class HtpasswdAuthenticator {
     let mtimeMs: number;
     try {
       // Synchronous: one cheap syscall per request, where a thread-pool round trip costs more.
-      // Number stats (times in ms with a fraction to about a microsecond) cost less than BigInt ones.
-      const st = statSync(this.file);
-      signature = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-      mtimeMs = st.mtimeMs;
+      ({ signature, mtimeMs } = signatureOf(this.file));
     } catch (err) {
       return this.fail(`cannot read htpasswd file ${this.file}: ${(err as Error).message}; every login is refused`);
     }

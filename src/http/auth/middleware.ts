@@ -53,14 +53,15 @@ export function createAuthMiddleware(auth: AuthConfig, opts: AuthMiddlewareOptio
       const authenticator =
         opts.authenticator ?? new HtpasswdAuthenticator(auth.file, { log, ...opts.htpasswd });
       return async (ctx, next) => {
-        const creds = parseBasicAuthorization(ctx.get('Authorization') || undefined);
+        const header = ctx.get('Authorization');
+        const creds = parseBasicAuthorization(header || undefined);
         if (!creds) return challenge(ctx);
         const remote = remoteOf(ctx);
         if (!isValidUserName(creds.user)) {
           log(`auth: refused malformed user name ${JSON.stringify(creds.user.slice(0, 80))} from ${remote}`);
           return challenge(ctx);
         }
-        if (!(await authenticator.authenticate(creds.user, creds.password, remote))) {
+        if (!(await authenticator.authenticate(creds.user, creds.password, remote, { socket: ctx.req.socket, header }))) {
           log(`auth: failed login for ${creds.user} from ${remote}`);
           return challenge(ctx);
         }

@@ -9,8 +9,12 @@
  * logged and never reaches a write.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** Niceness of maintenance runs (0 = as the server, 19 = lowest). */
+const GC_NICENESS = 10;
 
 export interface MaintenanceOptions {
   /** Run gc after this many commits since the last run (default 100). */
@@ -169,6 +173,16 @@ export class Maintenance {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: gitEnv(),
       });
+      // Background work: on a small machine a repack of a 10k collection takes seconds of CPU,
+      // which should go to requests first. Set before git starts its pack-objects child, which
+      // inherits it; a failure (no permission, process gone) only leaves the default priority.
+      if (child.pid !== undefined) {
+        try {
+          setPriority(child.pid, GC_NICENESS);
+        } catch {
+          // keep the default priority
+        }
+      }
       let stderr = '';
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (d: string) => {

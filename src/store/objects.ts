@@ -9,6 +9,7 @@ import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
+import { storedZlib } from './storedZlib.js';
 import { writePack } from './pack.js';
 import { PackReader, compact } from './packReader.js';
 import { StoreError, type ObjectId } from './types.js';
@@ -185,10 +186,23 @@ const STORE_TREE_BYTES = 64 * 1024;
  * Stored blocks are a copy plus a checksum (~0.1 ms for a 440 KB tree), so they stay on this
  * thread: the thread pool's default 16 KiB chunks cost a round trip each (~8 ms per commit at 10k).
  */
-function compress(type: ObjectType, data: Buffer): Promise<Buffer> | Buffer {
+function compress(type: ObjectType, data: Buffer): Promise<Buffer[]> | Buffer[] {
+  // Stored blocks as views of `data` (storedZlib.ts): no second copy of a big tree per commit.
+  if (type === 'tree' && data.length >= STORE_TREE_BYTES) return storedZlib(data);
   const chunkSize = Math.min(Math.max(data.length + 1024, 16 * 1024), 4 * 1024 * 1024);
-  if (type === 'tree' && data.length >= STORE_TREE_BYTES) return deflateSync(data, { level: 0, chunkSize });
-  return data.length >= ASYNC_DEFLATE_BYTES ? deflateAsync(data, { level: 1, chunkSize }) : deflateSync(data, { level: 1 });
+  return data.length >= ASYNC_DEFLATE_BYTES ? deflateAsync(data, { level: 1, chunkSize }).then((b) => [b]) : [deflateSync(data, { level: 1 })];
+}
+
+/** Write every byte of `pieces` at the file's position (writev may write less than asked). */
+async function writeAll(fh: fsp.FileHandle, pieces: Buffer[]): Promise<void> {
+  let rest = pieces;
+  while (rest.length) {
+    let { bytesWritten } = await fh.writev(rest);
+    let i = 0;
+    while (i < rest.length && bytesWritten >= rest[i]!.length) bytesWritten -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
+  }
 }
 
 /** Unique temp names without asking the random generator per object. */
@@ -263,12 +277,12 @@ export async function writeObjects(gitDir: string, objects: readonly PendingObje
         const tmp = join(dir, `tmp_obj_${TMP_PREFIX}${(tmpCounter++).toString(36)}`);
         const fh = await openCreatingDir(tmp, dir, () => dirsToSync.add(objectsDir));
         dirsToSync.add(dir);
-        bytes += deflated.length;
+        for (const b of deflated) bytes += b.length;
         return { fh, tmp, final: join(dir, o.oid.slice(2)), deflated };
       }),
     );
     try {
-      await Promise.all(written.map((w) => w.fh.writeFile(w.deflated)));
+      await Promise.all(written.map((w) => writeAll(w.fh, w.deflated)));
       await Promise.all(written.map((w) => w.fh.sync()));
     } catch (e) {
       await Promise.all(written.map((w) => w.fh.close().catch(() => undefined)));

@@ -114,15 +114,17 @@ export function childPids(pid: number): number[] {
 }
 
 /**
- * Waits (bounded) until the server has had no child process for a few polls in a row: Kalends
- * runs `git gc` as a child in the background, and disk figures are taken once it has finished.
+ * Waits (bounded) until the server has had no child process for `quietMs` in a row: Kalends runs
+ * `git gc` as a child in the background (also once a repository has been quiet for 2 s after
+ * writes), and disk figures are taken once its maintenance has settled.
  */
-export async function waitForNoChildren(pid: number, timeoutMs: number): Promise<boolean> {
+export async function waitForNoChildren(pid: number, timeoutMs: number, quietMs = 600): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  let quiet = 0;
+  let quietSince: number | undefined;
   while (Date.now() < deadline) {
-    quiet = childPids(pid).length === 0 ? quiet + 1 : 0;
-    if (quiet >= 3) return true;
+    const now = Date.now();
+    if (childPids(pid).length > 0) quietSince = undefined;
+    else if ((quietSince ??= now) + quietMs <= now) return true;
     await sleep(200);
   }
   return false;

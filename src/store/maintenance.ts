@@ -7,6 +7,11 @@
  * after a pack they knew went away. Holding the repository's mutex instead stalled every write for
  * the whole run (seconds at 10k items, a third of the If-Match bench's wall time). A failure is
  * logged and never reaches a write.
+ *
+ * A burst of writes usually ends between two thresholds, and what landed during the last run stays
+ * loose: up to a threshold's worth (8 MiB, twenty 10k-item root trees, on a repository that packs
+ * into less than 2 MiB). So once a repository has had no commit for IDLE_MS, what is left loose is
+ * packed too when it weighs at least an eighth of the byte threshold.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { setPriority } from 'node:os';
@@ -44,6 +49,8 @@ interface Counter {
 }
 
 const MIN_LOOSE_BYTES = 8 * 1024 * 1024;
+/** Quiet time after a repository's last commit before what is left loose is packed. */
+const IDLE_MS = 2000;
 /** Below this many packs a run only packs the loose objects; at it, a full `git gc` merges packs. */
 const FULL_GC_PACKS = 8;
 
@@ -90,6 +97,7 @@ export function gitEnv(): NodeJS.ProcessEnv {
 export class Maintenance {
   private readonly counters = new Map<string, Counter>();
   private readonly running = new Map<string, Promise<MaintenanceResult>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
   private readonly afterCommits: number;
   private readonly afterBytes: number;
   private readonly log: (msg: string) => void;
@@ -117,6 +125,21 @@ export class Maintenance {
     if ((c.commits >= this.afterCommits || c.bytes >= c.limit) && !this.running.has(gitDir) && !this.closed) {
       void this.run(gitDir, false);
     }
+    this.armIdle(gitDir);
+  }
+
+  /** (Re)start the quiet-time timer of a repository: see the module comment. */
+  private armIdle(gitDir: string): void {
+    clearTimeout(this.idleTimers.get(gitDir));
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(gitDir);
+      const c = this.counters.get(gitDir);
+      // A run in progress re-arms the timer when it ends.
+      if (c && c.commits > 0 && c.bytes >= c.limit / 8 && !this.running.has(gitDir) && !this.closed) void this.run(gitDir, false);
+    }, IDLE_MS);
+    timer.unref();
+    this.idleTimers.set(gitDir, timer);
   }
 
   /**
@@ -134,7 +157,11 @@ export class Maintenance {
         this.onDone(gitDir);
         return r;
       })
-      .finally(() => this.running.delete(gitDir));
+      .finally(() => {
+        this.running.delete(gitDir);
+        // Commits that landed during the run are loose: look at them once writes go quiet.
+        if (this.counters.has(gitDir)) this.armIdle(gitDir);
+      });
     this.running.set(gitDir, p);
     return p;
   }
@@ -153,12 +180,20 @@ export class Maintenance {
   /** Start nothing new and wait for runs in progress. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
     await this.idle();
   }
 
-  /** Forget counters of a repository that went away. */
-  forget(gitDir: string): void {
-    this.counters.delete(gitDir);
+  /** Forget counters and pending quiet-time runs of repositories at or under `dir`, which went away. */
+  forget(dir: string): void {
+    const inside = (g: string) => g === dir || g.startsWith(`${dir}/`);
+    for (const g of [...this.counters.keys()]) if (inside(g)) this.counters.delete(g);
+    for (const [g, t] of [...this.idleTimers]) {
+      if (!inside(g)) continue;
+      clearTimeout(t);
+      this.idleTimers.delete(g);
+    }
   }
 
   private async gc(gitDir: string, full: boolean): Promise<MaintenanceResult> {

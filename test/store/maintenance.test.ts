@@ -140,3 +140,46 @@ test('loose objects are packed once they weigh as much as the packs (at least 8 
     cleanup();
   }
 });
+
+test('what a burst of writes left loose is packed once the repository has been quiet for a while', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false });
+  try {
+    const c = await store.create('quiet', write([]));
+    // Two incompressible 700 KiB blobs: 1.4 MiB loose, over an eighth of the 8 MiB threshold, under it.
+    for (let i = 0; i < 2; i++) {
+      const data = new Uint8Array(700 * 1024);
+      for (let j = 0; j < data.length; j += 65536) crypto.getRandomValues(data.subarray(j, Math.min(j + 65536, data.length)));
+      await c.commit(write([{ op: 'put', path: `blob${i}`, data }]));
+    }
+    await store.maintenanceIdle();
+    assert.ok(looseObjects(c.gitDir).length > 0, 'no threshold was reached: the writes are still loose');
+    for (let i = 0; i < 150 && looseObjects(c.gitDir).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await store.maintenanceIdle();
+    }
+    assert.deepEqual(looseObjects(c.gitDir), [], 'packed after the quiet time');
+    assert.equal((await c.head()).files.size, 2);
+    assert.equal(fsckClean(c.gitDir), '');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});
+
+test('small writes do not start a run when the repository goes quiet', async () => {
+  const { root, cleanup } = tempRoot();
+  const store = createStore(root, { watch: false });
+  try {
+    const c = await store.create('small', write([]));
+    await c.commit(write([{ op: 'put', path: 'a.ics', data: enc('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n') }]));
+    const loose = looseObjects(c.gitDir).length;
+    assert.ok(loose > 0);
+    await new Promise((r) => setTimeout(r, 3000));
+    await store.maintenanceIdle();
+    assert.equal(looseObjects(c.gitDir).length, loose, 'a few hundred bytes are not worth a repack');
+  } finally {
+    await store.close();
+    cleanup();
+  }
+});

@@ -4,6 +4,17 @@ import { childrenResources } from './propfind.js';
 import type { DavEnv, DavRequest, DavResponse, Resource } from './types.js';
 import { escapeXml } from './xml/writer.js';
 
+/** The last formatted time: GETs of one collection share their snapshot's time. */
+let lastDate: Date | undefined;
+let lastText = '';
+function httpDate(d: Date): string {
+  if (d !== lastDate) {
+    lastDate = d;
+    lastText = d.toUTCString();
+  }
+  return lastText;
+}
+
 /** GET/HEAD. Files return their stored bytes untouched; collections a small HTML index for people. */
 export async function get(env: DavEnv, req: DavRequest, r: Resource): Promise<DavResponse> {
   if (r.kind === 'missing') throw new DavError(404, 'Not Found');
@@ -13,7 +24,7 @@ export async function get(env: DavEnv, req: DavRequest, r: Resource): Promise<Da
     const etag = `"${r.blob}"`;
     const lastModified = r.coll.snapshot.time;
     const headers: Record<string, string> = { ETag: etag, 'Content-Type': r.coll.type.memberContentType(r.path.split('/').pop()!) };
-    if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
+    if (lastModified) headers['Last-Modified'] = httpDate(lastModified);
     if (checkReadPreconditions(req, { exists: true, etag, lastModified }) === 304) return { status: 304, headers };
     const data = await env.readBlob(r.coll, r.blob);
     return { status: 200, headers, body: data };

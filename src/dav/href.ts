@@ -28,25 +28,30 @@ export function splitPath(path: string): { segments: string[]; trailingSlash: bo
   if (q >= 0) raw = raw.slice(0, q);
   const h = raw.indexOf('#');
   if (h >= 0) raw = raw.slice(0, h);
+  const trailingSlash = raw.endsWith('/');
+  // Every GET and PROPFIND passes here: most paths have nothing to decode and no dot segment.
+  if (!NEEDS_CHECKS.test(raw)) {
+    const segments = raw.split('/').filter((p) => p !== '');
+    return { segments, trailingSlash: trailingSlash || segments.length === 0 };
+  }
   const segments: string[] = [];
   for (const p of raw.split('/')) {
     if (p === '') continue;
-    let s = p;
-    // Every GET and PROPFIND passes here: most segments have nothing to decode.
-    if (p.includes('%')) {
-      try {
-        s = decodeURIComponent(p);
-      } catch {
-        throw new DavError(400, `Bad percent-encoding in URL segment "${p}"`);
-      }
+    let s: string;
+    try {
+      s = decodeURIComponent(p);
+    } catch {
+      throw new DavError(400, `Bad percent-encoding in URL segment "${p}"`);
     }
     if (s === '.' || s === '..' || s.includes('/') || s.includes('\\') || s.includes('\0')) {
       throw new DavError(400, `URL segment "${p}" is not allowed`);
     }
     segments.push(s);
   }
-  return { segments, trailingSlash: raw.endsWith('/') || segments.length === 0 };
+  return { segments, trailingSlash: trailingSlash || segments.length === 0 };
 }
+/** A percent sign, backslash or NUL anywhere, or a `.`/`..` segment. */
+const NEEDS_CHECKS = /[%\\\0]|(?:^|\/)\.\.?(?:\/|$)/;
 
 /** Path segments of an href or absolute URL given in a Destination header or a multiget body. */
 export function segmentsOfHref(href: string, origin: string): { segments: string[]; trailingSlash: boolean } {

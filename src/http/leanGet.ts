@@ -37,6 +37,12 @@ function eligiblePath(url: string): boolean {
   return !url.toLowerCase().startsWith('/.well-known/');
 }
 
+function joined(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return headers;
+}
+
 function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -79,8 +85,8 @@ export function createLeanGet(deps: LeanGetDeps): (req: IncomingMessage, res: Se
     if (user === undefined || !deps.isReady(user)) return false;
     let status = 500;
     if (deps.accessLog) logWhenDone(res, method, url, () => (res.headersSent ? res.statusCode : status), () => user, deps.log);
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    // Node joins repeated request headers into one string, all but Set-Cookie (an array).
+    const headers = req.headers['set-cookie'] === undefined ? (req.headers as Readonly<Record<string, string | undefined>>) : joined(req);
     const answer = async (): Promise<DavResponse> => {
       const { segments, trailingSlash } = splitPath(url);
       return deps.handle({ method, segments, trailingSlash, headers, body: undefined, user, origin: `http://${host}` });

@@ -6,7 +6,6 @@ import { createDavHandler } from '../dav/handler.js';
 import { DavError } from '../dav/errors.js';
 import { ensureUserHome } from '../dav/homes.js';
 import { splitPath } from '../dav/href.js';
-import { toNodeStream } from '../dav/multistatus.js';
 import type { DavResponse, LockManager, Registry } from '../dav/types.js';
 import type { Author, Store } from '../store/types.js';
 import { createAccessLog } from './accessLog.js';
@@ -15,6 +14,7 @@ import { readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './errors.js';
 import { createLeanGet } from './leanGet.js';
+import { writeDavResponse } from './respond.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -40,14 +40,15 @@ address books by itself (<code>/.well-known/caldav</code>, <code>/.well-known/ca
 </body></html>
 `;
 
+/** A DAV response goes out through our writer, not Koa's respond (see respond.ts). */
 function send(ctx: Koa.Context, res: DavResponse): void {
-  for (const [k, v] of Object.entries(res.headers)) ctx.set(k, v);
-  if (res.stream) ctx.body = toNodeStream(res);
-  else if (res.body !== undefined) ctx.body = typeof res.body === 'string' ? res.body : Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength);
-  else ctx.body = '';
-  // Koa guesses a type from the body; DAV responses say theirs.
-  if (!res.headers['Content-Type']) ctx.remove('Content-Type');
-  ctx.status = res.status;
+  ctx.respond = false;
+  if (ctx.res.headersSent) {
+    // An error after the answer started: all that can be said is to cut it short.
+    ctx.res.destroy();
+    return;
+  }
+  writeDavResponse(ctx.method, ctx.res, res);
 }
 
 /** The server's request listener: lean GET/HEAD for connections whose user is known, Koa for the rest. */

@@ -12,10 +12,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { splitPath } from '../dav/href.js';
-import { toNodeStream } from '../dav/multistatus.js';
 import type { DavRequest, DavResponse } from '../dav/types.js';
 import { logWhenDone } from './accessLog.js';
 import { errorResponse } from './errors.js';
+import { writeDavResponse } from './respond.js';
 
 export interface LeanGetDeps {
   /** The DAV core's handler, as the Koa path uses it. */
@@ -27,9 +27,6 @@ export interface LeanGetDeps {
   log: (line: string) => void;
   accessLog: boolean;
 }
-
-/** Statuses whose responses carry no body (Koa drops body, type and length for them too). */
-const NO_BODY = new Set([204, 205, 304]);
 
 function eligiblePath(url: string): boolean {
   if (url.length < 2 || url.charCodeAt(0) !== 0x2f || url.includes('#')) return false;
@@ -46,28 +43,6 @@ function joined(req: IncomingMessage): Record<string, string | undefined> {
 function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-/** Writes a DAV response the way the Koa path's `send` and Koa's respond do. */
-export function writeDavResponse(method: string, res: ServerResponse, r: DavResponse): void {
-  const headers = r.headers; // the response's own object, made for this request
-  if (NO_BODY.has(r.status)) {
-    delete headers['Content-Type'];
-    delete headers['Content-Length'];
-    res.writeHead(r.status, headers);
-    res.end();
-    return;
-  }
-  if (r.stream) {
-    res.writeHead(r.status, headers);
-    if (method === 'HEAD') res.end();
-    else toNodeStream(r).pipe(res);
-    return;
-  }
-  const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-  headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-  res.writeHead(r.status, headers);
-  res.end(method === 'HEAD' ? undefined : body);
 }
 
 /**

@@ -321,6 +321,9 @@ export async function runWorkload(spec: ServerSpec, ds: Dataset, dataDir: string
     ctx.sampler?.stop();
     client.close();
     await srv.stop();
+    // A 5xx the workload saw as a wrong answer is explained here, where the next run would lose it.
+    const errors = srv.errors();
+    if (errors) o.log(`  ${spec.label} logged errors:\n${errors.replace(/^/gm, '    | ')}`);
   }
   return result;
 }

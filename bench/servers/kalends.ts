@@ -85,6 +85,7 @@ export function makeKalends(main: string = KALENDS_MAIN, nodeArgs: string[] = []
         dataDir,
         authorization: basicAuth(USER, PASSWORD),
         tail: proc.tail,
+        errors: proc.errors,
         stop: proc.stop,
       };
     },

@@ -35,6 +35,8 @@ export interface Proc {
   child: ChildProcess;
   /** The last lines the process wrote (for error messages). */
   tail(): string;
+  /** What the process wrote in its chunks that hold an `error: ` line (Kalends' 5xx log), at most 8 KB. */
+  errors(): string;
   exited(): boolean;
   stop(): Promise<void>;
 }
@@ -45,9 +47,12 @@ export const live = new Set<Proc>();
 export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Proc {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
   const lines: string[] = [];
+  let errors = '';
   const keep = (d: Buffer): void => {
-    lines.push(...d.toString().split('\n').filter(Boolean));
+    const text = d.toString();
+    lines.push(...text.split('\n').filter(Boolean));
     if (lines.length > 40) lines.splice(0, lines.length - 40);
+    if (errors.length < 8192 && /^error: /m.test(text)) errors = (errors + text).slice(0, 8192);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -58,6 +63,7 @@ export function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv
     pid,
     child,
     tail: () => lines.join('\n'),
+    errors: () => errors,
     exited,
     stop: async () => {
       live.delete(proc);

@@ -53,6 +53,7 @@ export const radicale: ServerSpec = {
       dataDir,
       authorization: basicAuth('bench', 'unused'),
       tail: proc.tail,
+      errors: proc.errors,
       stop: proc.stop,
     };
   },

@@ -16,6 +16,8 @@ export interface RunningServer {
   authorization?: string;
   /** Last lines of the server's output, for error messages. */
   tail(): string;
+  /** Error reports the server wrote (Kalends logs every 5xx with its stack), to show after a repetition. */
+  errors(): string;
   stop(): Promise<void>;
 }
 

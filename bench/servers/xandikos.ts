@@ -26,6 +26,7 @@ export const xandikos: ServerSpec = {
       bookDir: join(dataDir, 'user', 'contacts', 'bench'),
       dataDir,
       tail: proc.tail,
+      errors: proc.errors,
       stop: proc.stop,
     };
   },

@@ -183,7 +183,7 @@ const STORE_TREE_BYTES = 64 * 1024;
 
 /**
  * Level 1 for everything else: cheap, and gc recompresses loose objects when it packs them.
- * Stored blocks are a copy plus a checksum (~0.1 ms for a 440 KB tree), so they stay on this
+ * Stored blocks are views plus a checksum (~0.5 ms for a 440 KB tree), so they stay on this
  * thread: the thread pool's default 16 KiB chunks cost a round trip each (~8 ms per commit at 10k).
  */
 function compress(type: ObjectType, data: Buffer): Promise<Buffer[]> | Buffer[] {

@@ -9,9 +9,9 @@
  * logged and never reaches a write.
  *
  * A burst of writes usually ends between two thresholds, and what landed during the last run stays
- * loose: up to a threshold's worth (8 MiB, twenty 10k-item root trees, on a repository that packs
- * into less than 2 MiB). So once a repository has had no commit for IDLE_MS, what is left loose is
- * packed too when it weighs at least an eighth of the byte threshold.
+ * loose: up to a threshold's worth (8 MiB, twenty 10k-item root trees, as much as the whole packed
+ * 10k calendar of the benchmark). So once a repository has had no commit for IDLE_MS, what is left
+ * loose is packed too when it weighs at least an eighth of the byte threshold.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { setPriority } from 'node:os';

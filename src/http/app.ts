@@ -13,7 +13,7 @@ import { createAuthMiddleware, HtpasswdAuthenticator } from './auth/index.js';
 import { readBody } from './body.js';
 import type { ServerConfig } from './config.js';
 import { errorResponse } from './errors.js';
-import { createLeanGet } from './leanGet.js';
+import { createLeanGet, davHeaders } from './leanGet.js';
 import { writeDavResponse } from './respond.js';
 
 export interface AppDeps {
@@ -138,9 +138,7 @@ function build(deps: AppDeps): { app: Koa; lean: ReturnType<typeof createLeanGet
     // `OPTIONS *` asks about the server as a whole: answer as for the root.
     const { segments, trailingSlash } = ctx.method === 'OPTIONS' && ctx.url === '*' ? { segments: [], trailingSlash: true } : splitPath(ctx.path);
     const body = await readBody(ctx.req, config.maxBodyBytes);
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(ctx.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const res = await handle({ method: ctx.method, segments, trailingSlash, headers, body, user, origin: `${ctx.protocol}://${ctx.host}` });
+    const res = await handle({ method: ctx.method, segments, trailingSlash, headers: davHeaders(ctx.req), body, user, origin: `${ctx.protocol}://${ctx.host}` });
     send(ctx, res);
   });
   return { app, lean };

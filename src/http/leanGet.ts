@@ -28,13 +28,19 @@ export interface LeanGetDeps {
   accessLog: boolean;
 }
 
+/** The open routes belong to Koa's router (matched case-insensitively there too). */
+const OPEN_ROUTE = /^\/\.well-known\//i;
+
 function eligiblePath(url: string): boolean {
-  if (url.length < 2 || url.charCodeAt(0) !== 0x2f || url.includes('#')) return false;
-  // The open routes belong to Koa's router.
-  return !url.toLowerCase().startsWith('/.well-known/');
+  return url.length >= 2 && url.charCodeAt(0) === 0x2f && !url.includes('#') && !OPEN_ROUTE.test(url);
 }
 
-function joined(req: IncomingMessage): Record<string, string | undefined> {
+/**
+ * Request headers as the DAV core takes them (one string per name). Node already joins repeated
+ * headers into one string, all but Set-Cookie (an array): copy only when that one is there.
+ */
+export function davHeaders(req: IncomingMessage): Readonly<Record<string, string | undefined>> {
+  if (req.headers['set-cookie'] === undefined) return req.headers as Readonly<Record<string, string | undefined>>;
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   return headers;
@@ -60,8 +66,7 @@ export function createLeanGet(deps: LeanGetDeps): (req: IncomingMessage, res: Se
     if (user === undefined || !deps.isReady(user)) return false;
     let status = 500;
     if (deps.accessLog) logWhenDone(res, method, url, () => (res.headersSent ? res.statusCode : status), () => user, deps.log);
-    // Node joins repeated request headers into one string, all but Set-Cookie (an array).
-    const headers = req.headers['set-cookie'] === undefined ? (req.headers as Readonly<Record<string, string | undefined>>) : joined(req);
+    const headers = davHeaders(req);
     const answer = async (): Promise<DavResponse> => {
       const { segments, trailingSlash } = splitPath(url);
       return deps.handle({ method, segments, trailingSlash, headers, body: undefined, user, origin: `http://${host}` });

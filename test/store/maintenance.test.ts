@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore } from '../../src/store/index.js';
@@ -126,8 +127,7 @@ test('loose objects are packed once they weigh as much as the packs (at least 8 
     const c = await store.create('x', write([]));
     // Three incompressible 3 MiB blobs: 9 MiB loose, over the 8 MiB floor, under 64 MiB and 100 commits.
     for (let i = 0; i < 3; i++) {
-      const data = new Uint8Array(3 * 1024 * 1024);
-      for (let j = 0; j < data.length; j += 65536) crypto.getRandomValues(data.subarray(j, j + 65536));
+      const data = randomBytes(3 * 1024 * 1024);
       await c.commit(write([{ op: 'put', path: `big${i}`, data }]));
     }
     await store.maintenanceIdle();
@@ -148,8 +148,7 @@ test('what a burst of writes left loose is packed once the repository has been q
     const c = await store.create('quiet', write([]));
     // Two incompressible 700 KiB blobs: 1.4 MiB loose, over an eighth of the 8 MiB threshold, under it.
     for (let i = 0; i < 2; i++) {
-      const data = new Uint8Array(700 * 1024);
-      for (let j = 0; j < data.length; j += 65536) crypto.getRandomValues(data.subarray(j, Math.min(j + 65536, data.length)));
+      const data = randomBytes(700 * 1024);
       await c.commit(write([{ op: 'put', path: `blob${i}`, data }]));
     }
     await store.maintenanceIdle();

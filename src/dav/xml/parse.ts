@@ -14,13 +14,13 @@ interface RawNode {
 
 const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
 
-/** Parser options that keep mixed content, whitespace and order: dead properties must round-trip. */
 /**
  * Only the parser: the package's entry point also loads its XML builder (xmlbuilder), which we
  * never use and which was half of the server's module loading before the first answer.
  */
 const { Parser } = createRequire(import.meta.url)('xml2js/lib/parser.js') as { Parser: typeof xml2js.Parser };
 
+/** Parser options that keep mixed content, whitespace and order: dead properties must round-trip. */
 const OPTIONS: xml2js.ParserOptions = {
   xmlns: true,
   explicitChildren: true,
